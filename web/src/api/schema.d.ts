@@ -153,10 +153,17 @@ export interface components {
             name: string;
             ok: boolean;
             detail: string;
+            /** @description Why it passed or failed (OK, UNAVAILABLE, NOT_CHECKED, CHANGED, REVOKED, ...), stable for translations */
+            code?: string;
+            facts?: {
+                [key: string]: string | number;
+            };
         };
         VerificationResult: {
             valid: boolean;
             checks: components["schemas"]["VerificationCheck"][];
+            /** @description The instant the answer is about (ISO 8601) */
+            asOf?: string;
         };
         Problem: {
             type?: string;

@@ -86,6 +86,7 @@ export const en = {
     detail: 'Details: {detail}',
     loadedFile: 'Loaded {file}.',
     prefilled: 'The certificate you just issued is filled in below.',
+    asOf: 'Checked as of {time}.',
   },
   checks: {
     integrity: {
@@ -126,6 +127,30 @@ export const en = {
     unknown: {
       label: 'Check “{name}”',
     },
+  },
+  checkCodes: {
+    UNAVAILABLE: 'This could not be checked just now because a ledger did not answer. Please try again later.',
+    NOT_CHECKED: 'Not checked, because another check already failed.',
+    FORMAT: 'The document is not in the certificate format, or part of it is malformed.',
+    MUST_SHOW_HIDDEN: 'A part that must always be shown (number, type, issuer, holder or validity) was hidden.',
+    FIELD_MISSING: 'A field was removed from the certificate without being hidden properly.',
+    CHANGED: 'Some content was changed after the certificate was issued.',
+    NOT_IN_BATCH: 'The certificate is not part of the batch it claims to belong to.',
+    WRONG_CHAIN: 'The certificate points to a different public ledger from the one this service trusts.',
+    WRONG_CONTRACT: 'The certificate points to a different trust contract from the one this service trusts.',
+    NOT_ANCHORED: 'Its batch is not recorded on the public trust ledger.',
+    NOT_YET_ANCHORED: 'Its batch is not on the public trust ledger yet; this usually happens within seconds of issuance. Please try again shortly.',
+    REVOKED: 'The issuing department has revoked this certificate.',
+    SUSPENDED: 'The issuing department has suspended this certificate.',
+    EXPIRED: 'The certificate has expired.',
+    NOT_YET_VALID: 'The certificate is not valid yet.',
+    UNKNOWN_ISSUER: 'The issuing organisation is not in the public directory of departments.',
+    ANCHORED_BY_OTHER: 'The batch was recorded by an organisation other than the one named as issuer.',
+    NOT_AUTHORIZED: 'The department was not allowed to issue this type of certificate at that time.',
+    NO_RECORD: 'The certificate carries no reference to its ledger record.',
+    NOT_FOUND: 'The departments’ shared ledger has no record of this certificate.',
+    MISMATCH: 'The certificate does not match its record on the departments’ shared ledger.',
+    NOT_YET_RECORDED: 'The ledger record is not written yet. Please try again shortly.',
   },
   input: {
     empty: 'Paste a certificate or choose a file first.',

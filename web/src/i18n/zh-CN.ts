@@ -84,6 +84,7 @@ export const zhCN: Messages = {
     detail: '详情：{detail}',
     loadedFile: '已载入 {file}。',
     prefilled: '已在下方填入您刚签发的证照。',
+    asOf: '核验时间点：{time}。',
   },
   checks: {
     integrity: {
@@ -124,6 +125,30 @@ export const zhCN: Messages = {
     unknown: {
       label: '核验项“{name}”',
     },
+  },
+  checkCodes: {
+    UNAVAILABLE: '账本暂时没有响应，此项暂时无法核验，请稍后再试。',
+    NOT_CHECKED: '由于其他核验项已未通过，此项未核验。',
+    FORMAT: '文档不是证照格式，或部分内容格式有误。',
+    MUST_SHOW_HIDDEN: '必须始终出示的部分（编号、类型、签发单位、持证人或有效期）被隐藏了。',
+    FIELD_MISSING: '有字段被删除，且不是按规定方式隐藏的。',
+    CHANGED: '证照签发后内容被改动过。',
+    NOT_IN_BATCH: '该证照不属于它所声明的签发批次。',
+    WRONG_CHAIN: '证照指向的公共账本不是本服务信任的账本。',
+    WRONG_CONTRACT: '证照指向的信任合约不是本服务信任的合约。',
+    NOT_ANCHORED: '该批次未记录在公共信任账本上。',
+    NOT_YET_ANCHORED: '该批次尚未写入公共信任账本，通常在签发后几秒内完成，请稍后再试。',
+    REVOKED: '签发部门已撤销该证照。',
+    SUSPENDED: '签发部门已暂停该证照。',
+    EXPIRED: '证照已过期。',
+    NOT_YET_VALID: '证照尚未生效。',
+    UNKNOWN_ISSUER: '签发单位不在公开的部门名录中。',
+    ANCHORED_BY_OTHER: '该批次由非声明签发单位的其他单位登记。',
+    NOT_AUTHORIZED: '签发时，该部门无权签发此类证照。',
+    NO_RECORD: '证照中没有其账本记录的引用。',
+    NOT_FOUND: '各部门共享账本上没有该证照的记录。',
+    MISMATCH: '证照与各部门共享账本上的记录不一致。',
+    NOT_YET_RECORDED: '账本记录尚未写入，请稍后再试。',
   },
   input: {
     empty: '请先粘贴证照内容或选择文件。',

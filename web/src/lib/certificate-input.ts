@@ -1,6 +1,7 @@
 // Turns what a person pasted or uploaded into a certificate document, or into a message that
 // says exactly what is wrong with it. Pure, so it is unit-tested without a browser.
 import type { Message, MessageKey } from '../i18n/translate';
+import { jsonErrorOffset } from './json-error';
 
 /** The largest document the portal sends; the API enforces its own limit as well. */
 export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
@@ -12,7 +13,8 @@ export type ParsedInput =
 /** Formats a byte count for people, in the portal's language. */
 export function formatBytes(bytes: number, locale: string): string {
   const kilobytes = bytes / 1024;
-  if (kilobytes < 1024) {
+  // Kilobytes up to 10 MB, so a size just over the 1 MB limit does not read as "1 MB".
+  if (kilobytes < 10 * 1024) {
     return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(Math.ceil(kilobytes));
   }
   return new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(kilobytes / 1024);
@@ -25,14 +27,11 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
 
-function syntaxErrorMessage(text: string, error: unknown): Message {
-  const reason = error instanceof Error ? error.message : '';
-  // V8 names the offending offset ("at position 12"); other engines may not, and then the
-  // message simply has no location.
-  const position = /position (\d+)/.exec(reason)?.[1];
-  if (position !== undefined) return { key: 'input.notJsonAt', params: lineAndColumn(text, Number(position)) };
-  if (/unexpected end/i.test(reason)) return { key: 'input.notJsonEnd' };
-  return { key: 'input.notJson' };
+function syntaxErrorMessage(text: string): Message {
+  const offset = jsonErrorOffset(text);
+  if (offset === undefined) return { key: 'input.notJson' };
+  if (offset >= text.length) return { key: 'input.notJsonEnd' };
+  return { key: 'input.notJsonAt', params: lineAndColumn(text, offset) };
 }
 
 function kindOf(value: unknown): MessageKey {
@@ -61,8 +60,8 @@ export function parseCertificateInput(text: string, locale: string): ParsedInput
   let value: unknown;
   try {
     value = JSON.parse(trimmed);
-  } catch (error) {
-    return { ok: false, message: syntaxErrorMessage(trimmed, error) };
+  } catch {
+    return { ok: false, message: syntaxErrorMessage(trimmed) };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: { key: 'input.notObject', keyParams: { kind: kindOf(value) } } };
