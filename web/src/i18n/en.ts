@@ -81,6 +81,7 @@ export const en = {
     invalid: 'Not valid: {failed} of {total} checks failed.',
     invalidNoChecks: 'Not valid.',
     checksTitle: 'Checks',
+    separator: ': ',
     passed: 'Passed',
     failed: 'Failed',
     detail: 'Details: {detail}',

@@ -79,6 +79,7 @@ export const zhCN: Messages = {
     invalid: '无效：{total} 项中有 {failed} 项未通过。',
     invalidNoChecks: '无效。',
     checksTitle: '核验项',
+    separator: '：',
     passed: '通过',
     failed: '未通过',
     detail: '详情：{detail}',

@@ -1,0 +1,193 @@
+// CONTRACT STUB, for the portal's component tests only. It serves a built portal and answers
+// the routes of web/src/api/openapi.json with fixed, simple behaviour, so the browser tests
+// can drive every state of the pages (a 404 dev sign-in, a lost answer, an expired token)
+// without the ledgers. It verifies nothing: the whole-stack browser test against the real
+// API lives in test/e2e/.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+
+export const DEMO_USERS = [
+  { id: 'resident', name: 'Resident (Street Office)', roles: ['resident'], org: 'StreetOfficeMSP' },
+  { id: 'volunteer', name: 'Volunteer (Street Office)', roles: ['volunteer', 'resident'], org: 'StreetOfficeMSP' },
+  { id: 'officer-civil-affairs', name: 'Civil Affairs officer', roles: ['officer'], org: 'CivilAffairsMSP' },
+] as const;
+
+const CHECKS = ['integrity', 'batchInclusion', 'anchored', 'notRevoked', 'notExpired', 'issuerAllowed', 'ledgerRecord'];
+
+/** A request the stub received, for assertions. */
+export interface Received {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+/** Switches the tests flip to reach states the pages must handle. */
+export interface StubBehaviour {
+  devSignIn: boolean;
+  /** Answer the next N issue requests with 503, after doing the work (a lost answer). */
+  failIssues: number;
+  /** Refuse every bearer token with 401, as if it had expired. */
+  rejectTokens: boolean;
+}
+
+export interface StubApi {
+  readonly url: string;
+  readonly received: Received[];
+  readonly behaviour: StubBehaviour;
+  /** Certificates issued so far, keyed by Idempotency-Key. */
+  readonly issued: Map<string, { certificate: Record<string, unknown>; transactionId: string; blockNumber: number }>;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+/** What a stub route answers. */
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly type?: string;
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  res.writeHead(reply.status, {
+    'content-type': reply.type ?? 'application/json',
+    'x-request-id': `req-${Math.random().toString(16).slice(2, 10)}`,
+  });
+  res.end(JSON.stringify(reply.body));
+}
+
+function problem(status: number, code: string, title: string, detail: string): Reply {
+  return { status, body: { type: 'about:blank', title, status, detail, code, requestId: `req-${code}` }, type: 'application/problem+json' };
+}
+
+function token(userId: string): string {
+  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ sub: userId, exp: Math.floor(Date.now() / 1000) + 3600 })}.stub`;
+}
+
+function userOf(req: IncomingMessage): (typeof DEMO_USERS)[number] | undefined {
+  const match = /^Bearer [^.]+\.([^.]+)\./.exec(req.headers.authorization ?? '');
+  if (match?.[1] === undefined) return undefined;
+  const claims = JSON.parse(Buffer.from(match[1], 'base64url').toString()) as { sub?: string };
+  return DEMO_USERS.find((user) => user.id === claims.sub);
+}
+
+/** Starts the stub on an ephemeral port, serving the portal built into `distDir`. */
+export async function startStubApi(distDir: string): Promise<StubApi> {
+  const received: Received[] = [];
+  const issued: StubApi['issued'] = new Map();
+  const behaviour: StubBehaviour = { devSignIn: true, failIssues: 0, rejectTokens: false };
+
+  function api(req: IncomingMessage, path: string, body: string): Reply {
+    const route = `${req.method ?? ''} ${path}`;
+    if (route === 'GET /api/auth/dev/users') {
+      if (!behaviour.devSignIn) return problem(404, 'ROUTE.NOT_FOUND', 'Not Found', 'No such route');
+      return { status: 200, body: DEMO_USERS };
+    }
+    if (route === 'POST /api/auth/dev/sign-in') {
+      const { userId } = JSON.parse(body) as { userId: string };
+      return { status: 200, body: { token: token(userId) } };
+    }
+    if (route === 'POST /api/certificates') {
+      const user = userOf(req);
+      if (user === undefined || behaviour.rejectTokens) return problem(401, 'AUTH.TOKEN_EXPIRED', 'Unauthorized', 'The token has expired');
+      if (!(user.roles as readonly string[]).includes('officer')) return problem(403, 'AUTH.FORBIDDEN', 'Forbidden', 'Officers only');
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string') return problem(400, 'REQUEST.IDEMPOTENCY_KEY_MISSING', 'Bad Request', 'Idempotency-Key is required');
+      const request = JSON.parse(body) as { typeCode: string; holder: { idNumber: string }; fields: Record<string, string>; validUntil?: string };
+      let receipt = issued.get(key);
+      if (receipt === undefined) {
+        const n = issued.size + 1;
+        const subjectRef = `0x${createHash('sha256').update(request.holder.idNumber).digest('hex')}`;
+        const certificate: Record<string, unknown> = {
+          '@context': ['https://www.w3.org/ns/credentials/v2', 'https://community-trust-ledger.org/credentials/v1'],
+          type: ['VerifiableCredential', 'CommunityCertificate'],
+          id: `urn:ctl:certificate:cert-${n}`,
+          issuer: { id: `urn:ctl:msp:${user.org}`, name: 'Civil Affairs' },
+          validFrom: new Date().toISOString(),
+          ...(request.validUntil === undefined ? {} : { validUntil: request.validUntil }),
+          credentialSubject: { id: `urn:ctl:subject:${subjectRef}`, certificateType: request.typeCode, ...request.fields },
+        };
+        receipt = { certificate, transactionId: createHash('sha256').update(key).digest('hex'), blockNumber: 10 + n };
+        issued.set(key, receipt);
+      }
+      if (behaviour.failIssues > 0) {
+        behaviour.failIssues -= 1;
+        return problem(503, 'LEDGER.UNAVAILABLE', 'Service Unavailable', 'The ledger did not answer in time');
+      }
+      return { status: 201, body: receipt };
+    }
+    if (route === 'POST /api/verify') {
+      let document: { id?: unknown };
+      try {
+        document = JSON.parse(body) as { id?: unknown };
+      } catch {
+        return problem(400, 'REQUEST.MALFORMED_JSON', 'Bad Request', 'The body is not JSON');
+      }
+      const original = [...issued.values()].find((r) => r.certificate.id === document.id)?.certificate;
+      const intact = original !== undefined && JSON.stringify(original) === JSON.stringify(document);
+      const checks = CHECKS.map((name) =>
+        name === 'integrity' && !intact
+          ? { name, ok: false, code: 'CHANGED', detail: 'The field hashes do not match the targetHash.' }
+          : { name, ok: true, code: 'OK', detail: '' },
+      );
+      return { status: 200, body: { valid: intact, asOf: '2026-03-01T10:00:00Z', checks } };
+    }
+    return problem(404, 'ROUTE.NOT_FOUND', 'Not Found', `No route ${route}`);
+  }
+
+  async function serveFile(res: ServerResponse, path: string): Promise<void> {
+    const file = normalize(join(distDir, path));
+    const inside = file.startsWith(distDir) && extname(file) !== '';
+    try {
+      const content = await readFile(inside ? file : join(distDir, 'index.html'));
+      res.writeHead(200, { 'content-type': TYPES[inside ? extname(file) : '.html'] ?? 'application/octet-stream' });
+      res.end(content);
+    } catch {
+      // SPA fallback: every unknown path is a page of the portal.
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(await readFile(join(distDir, 'index.html')));
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://stub').pathname;
+      const body = Buffer.concat(chunks).toString();
+      if (!path.startsWith('/api/')) {
+        serveFile(res, path).catch((error: unknown) => {
+          send(res, problem(500, 'STUB.FAILURE', 'Stub failure', String(error)));
+        });
+        return;
+      }
+      received.push({ method: req.method ?? '', path, headers: req.headers, body });
+      try {
+        send(res, api(req, path, body));
+      } catch (error) {
+        send(res, problem(500, 'STUB.FAILURE', 'Stub failure', String(error)));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    behaviour,
+    issued,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+      }),
+  };
+}
