@@ -2,7 +2,9 @@
  * Chaincode `ctl`: the contracts fabric-chaincode-node loads, the default (`certificate`) first.
  */
 import { CertificateContract } from './certificate/contract';
+import { EvidenceContract } from './evidence/contract';
 
 export { CertificateContract } from './certificate/contract';
+export { EvidenceContract } from './evidence/contract';
 
-export const contracts = [CertificateContract];
+export const contracts = [CertificateContract, EvidenceContract];

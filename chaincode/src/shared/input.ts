@@ -224,6 +224,17 @@ export class Input {
   }
 
   /**
+   * A JSON object, whatever its keys (the caller checks them).
+   *
+   * @returns the object
+   * @throws ChaincodeError `<DOMAIN>.INVALID_ARGUMENT` for arrays, null and non-objects
+   */
+  record(name: string, value: unknown): Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`${name} must be a JSON object`);
+    return value as Record<string, unknown>;
+  }
+
+  /**
    * A JSON object with exactly the allowed keys (the required ones present), so that a field a
    * client believes it sets is never silently ignored.
    *
@@ -231,8 +242,7 @@ export class Input {
    * @throws ChaincodeError `<DOMAIN>.INVALID_ARGUMENT` for non-objects, unknown or missing keys
    */
   object(name: string, value: unknown, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`${name} must be a JSON object`);
-    const record = value as Record<string, unknown>;
+    const record = this.record(name, value);
     for (const key of Object.keys(record)) {
       if (!required.includes(key) && !optional.includes(key)) this.fail(`${name} has an unknown field ${JSON.stringify(key)}`);
     }
