@@ -1,0 +1,172 @@
+/**
+ * Runs chaincode the way a Fabric 2.5 peer runs chaincode-as-a-service: the chaincode folder's
+ * package is started with the real `fabric-chaincode-node server --chaincode-address ...
+ * --chaincode-id ...` (the chaincode is the gRPC server), and each organisation's peer dials it
+ * over `protos.Chaincode/Connect`. A definition with an `address` is dialled without spawning.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { DevnetError } from '../errors';
+import { ChaincodeStream } from './handler';
+import type { ChaincodeConfig } from '../config';
+
+/** Chooses a free TCP port on `host` (the OS picks it). */
+export async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** The package id a Fabric peer would give this definition: `<name>_<version>:<sha256>`. */
+export function packageId(cc: ChaincodeConfig): string {
+  const hash = createHash('sha256').update(`${cc.name}\u0000${cc.version}\u0000${cc.path ?? cc.address ?? ''}`);
+  if (cc.path !== undefined && existsSync(join(cc.path, 'package.json'))) hash.update(readFileSync(join(cc.path, 'package.json')));
+  return `${cc.name}_${cc.version}:${hash.digest('hex')}`;
+}
+
+function shimCli(folder: string): string {
+  try {
+    return join(dirname(require.resolve('fabric-shim/package.json', { paths: [folder] })), 'cli.js');
+  } catch (err) {
+    throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `fabric-shim is not installed for the chaincode in ${folder}`, { cause: err });
+  }
+}
+
+/** A chaincode definition bound to a running server, with one Connect stream per organisation. */
+export class ChaincodeRuntime {
+  private child: ChildProcess | undefined;
+  private readonly streams = new Map<string, Promise<ChaincodeStream>>();
+  private stopping = false;
+  private exitInfo: string | undefined;
+
+  private constructor(
+    readonly definition: ChaincodeConfig,
+    readonly address: string,
+    readonly ccid: string,
+    private readonly connectTimeoutMs: number,
+  ) {}
+
+  /**
+   * Starts (or, with an `address`, locates) the chaincode server and waits until it accepts a
+   * Connect stream.
+   *
+   * @throws DevnetError `DEVNET.CHAINCODE_UNAVAILABLE` when the folder has no package, the server
+   * exits, or it does not register in time.
+   */
+  static async start(cc: ChaincodeConfig, options: { host: string; port: number; logDir: string; connectTimeoutMs?: number }): Promise<ChaincodeRuntime> {
+    const ccid = packageId(cc);
+    const timeout = options.connectTimeoutMs ?? 30_000;
+    if (cc.address !== undefined) {
+      const runtime = new ChaincodeRuntime(cc, cc.address, ccid, timeout);
+      await runtime.stream('');
+      return runtime;
+    }
+    const folder = cc.path ?? '';
+    if (!existsSync(join(folder, 'package.json'))) {
+      throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `chaincode ${cc.name}: ${folder} has no package.json`);
+    }
+    const main = (JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { main?: string }).main ?? 'index.js';
+    if (!existsSync(join(folder, main)) && !existsSync(`${join(folder, main)}.js`)) {
+      throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `chaincode ${cc.name}: ${join(folder, main)} does not exist; build the chaincode first (npm run build in ${folder})`);
+    }
+    const port = options.port === 0 ? await freePort(options.host) : options.port;
+    const address = `${options.host}:${port}`;
+    const runtime = new ChaincodeRuntime(cc, address, ccid, timeout);
+    runtime.spawn(folder, options.logDir);
+    await runtime.stream('');
+    return runtime;
+  }
+
+  private spawn(folder: string, logDir: string): void {
+    mkdirSync(logDir, { recursive: true });
+    const log = openSync(join(logDir, `chaincode-${this.definition.name}.log`), 'a');
+    const child = spawn(
+      process.execPath,
+      ['--require', join(__dirname, 'exit-with-parent.cjs'), shimCli(folder), 'server', '--chaincode-address', this.address, '--chaincode-id', this.ccid, '--module-path', folder],
+      {
+        cwd: folder,
+        stdio: ['ignore', log, log, 'ipc'],
+        env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'WARNING' },
+      },
+    );
+    closeSync(log);
+    child.on('exit', (code, signal) => {
+      this.exitInfo = `chaincode ${this.definition.name} exited (code ${String(code)}, signal ${String(signal)})`;
+      this.child = undefined;
+    });
+    // Keep the IPC channel from holding the devnet's event loop open.
+    child.unref();
+    child.channel?.unref();
+    this.child = child;
+  }
+
+  /** Exit description of a spawned server that stopped, if it did. */
+  get exited(): string | undefined {
+    return this.exitInfo;
+  }
+
+  /**
+   * The Connect stream of organisation `mspId`, dialled on first use and re-dialled after the
+   * chaincode restarts.
+   *
+   * @throws DevnetError `DEVNET.CHAINCODE_UNAVAILABLE` when the server cannot be reached.
+   */
+  async stream(mspId: string): Promise<ChaincodeStream> {
+    const existing = this.streams.get(mspId);
+    if (existing !== undefined) {
+      const s = await existing.catch(() => undefined);
+      if (s?.alive === true) return s;
+      this.streams.delete(mspId);
+    }
+    if (this.stopping) throw new DevnetError('DEVNET.CLOSED', 'the devnet is stopping');
+    if (this.exitInfo !== undefined && this.definition.path !== undefined) {
+      throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', this.exitInfo);
+    }
+    const pending = ChaincodeStream.connect(this.address, this.connectTimeoutMs);
+    this.streams.set(mspId, pending);
+    try {
+      const s = await pending;
+      if (s.chaincodeId !== this.ccid && this.definition.path !== undefined) {
+        s.close();
+        throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `chaincode at ${this.address} registered as ${s.chaincodeId}, expected ${this.ccid}`);
+      }
+      return s;
+    } catch (err) {
+      this.streams.delete(mspId);
+      throw err;
+    }
+  }
+
+  /** Closes every stream and stops a spawned server (SIGTERM, then SIGKILL after 3 s). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const pending of this.streams.values()) {
+      const s = await pending.catch(() => undefined);
+      s?.close();
+    }
+    this.streams.clear();
+    const child = this.child;
+    if (child === undefined) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+      }, 3_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+}
