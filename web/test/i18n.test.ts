@@ -3,7 +3,6 @@ import { expect } from 'chai';
 import { en } from '../src/i18n/en';
 import { isLocale, pickLocale, translate, translateMessage, type MessageKey } from '../src/i18n/translate';
 import { zhCN } from '../src/i18n/zh-CN';
-import { CERTIFICATE_TYPES } from '../src/lib/certificate-types';
 import { KNOWN_CHECKS } from '../src/lib/verification-text';
 
 function leaves(node: unknown, prefix = ''): Map<string, unknown> {
@@ -40,12 +39,6 @@ describe('web: message catalogues', () => {
   it('has a label and both outcomes for every check the verifier reports', () => {
     for (const check of KNOWN_CHECKS) {
       for (const part of ['label', 'ok', 'fail']) expect(english.has(`checks.${check}.${part}`), `${check}.${part}`).to.equal(true);
-    }
-  });
-
-  it('names every certificate type and field of the issue form', () => {
-    for (const type of CERTIFICATE_TYPES) {
-      for (const key of [type.label, ...type.fields.map((f) => f.label)]) expect(english.has(key), key).to.equal(true);
     }
   });
 });

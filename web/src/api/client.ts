@@ -8,6 +8,8 @@ import type { components, paths } from './schema';
 export type Schemas = components['schemas'];
 export type DevUser = Schemas['DevUser'];
 export type CertificateDocument = Schemas['CertificateDocument'];
+export type CertificateType = Schemas['CertificateType'];
+export type FieldDefinition = Schemas['FieldDefinition'];
 export type IssueCertificateRequest = Schemas['IssueCertificateRequest'];
 export type IssueCertificateResponse = Schemas['IssueCertificateResponse'];
 export type VerificationResult = Schemas['VerificationResult'];

@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/certificate-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificate types registered on the ledger that the caller's organisation may issue (role officer) */
+        get: operations["listCertificateTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/certificates": {
         parameters: {
             query?: never;
@@ -114,9 +131,12 @@ export interface components {
                 name: string;
             };
             fields: {
-                [key: string]: string;
+                [key: string]: string | number | boolean;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description dateTimeStamp with a time zone; absent for the type's full validity
+             */
             validUntil?: string;
         };
         /** @description A W3C VC 2.0 envelope with salted field hashes, targetHash and batch proof */
@@ -174,6 +194,23 @@ export interface components {
             requestId?: string;
         } & {
             [key: string]: unknown;
+        };
+        FieldDefinition: {
+            key: string;
+            label: string;
+            /** @enum {string} */
+            type: "string" | "date" | "number" | "boolean";
+            required: boolean;
+            /** @description Personal data: the holder may hide it in a disclosure */
+            personal?: boolean;
+        };
+        CertificateType: {
+            code: string;
+            name: string;
+            /** @description Validity from issue in days; 0 means it does not expire */
+            validityDays: number;
+            allowedIssuerMsps?: string[];
+            fields: components["schemas"]["FieldDefinition"][];
         };
     };
     responses: {
@@ -239,6 +276,28 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    listCertificateTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateType"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     issueCertificate: {

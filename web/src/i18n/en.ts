@@ -185,6 +185,13 @@ export const en = {
     missing: '{field} is required.',
     tooLong: '{field} is at most {max} characters.',
     pastDate: 'The end of validity must be after today.',
+    beyondValidity: 'This type is valid for at most {days} days: choose {latest} or earlier.',
+    notNumber: '{field} must be a number.',
+    notDate: '{field} must be a date.',
+    validUntilHintDays: 'Leave empty for the full validity of this type ({days} days).',
+    loadingTypes: 'Loading the certificate types…',
+    noTypes: 'Your organisation may not issue any certificate type yet.',
+    yes: 'Yes',
     fixErrors: 'Please correct the highlighted fields.',
     resultTitle: 'Certificate issued',
     certificateId: 'Certificate id',
@@ -194,23 +201,6 @@ export const en = {
     download: 'Download the certificate (.json)',
     verifyLink: 'Verify this certificate',
     another: 'Issue another certificate',
-  },
-  certTypes: {
-    residence: {
-      name: 'Residence certificate',
-      address: 'Residential address',
-      community: 'Community',
-    },
-    elderlyCare: {
-      name: 'Elderly preferential card',
-      birthYear: 'Year of birth',
-      careLevel: 'Care level',
-    },
-    disability: {
-      name: 'Disability certificate',
-      category: 'Category of disability',
-      grade: 'Grade',
-    },
   },
   errors: {
     network: 'The service cannot be reached. Check your connection and try again.',

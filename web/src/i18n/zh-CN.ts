@@ -182,6 +182,13 @@ export const zhCN: Messages = {
     missing: '请填写{field}。',
     tooLong: '{field}最多 {max} 个字符。',
     pastDate: '有效期截止日期必须晚于今天。',
+    beyondValidity: '此类证照有效期最长 {days} 天，请选择 {latest} 或更早的日期。',
+    notNumber: '{field}应为数字。',
+    notDate: '{field}应为日期。',
+    validUntilHintDays: '留空则按此类证照的完整有效期（{days} 天）。',
+    loadingTypes: '正在加载证照类型…',
+    noTypes: '您所在单位暂无可签发的证照类型。',
+    yes: '是',
     fixErrors: '请修改标出的字段。',
     resultTitle: '证照已签发',
     certificateId: '证照编号',
@@ -191,23 +198,6 @@ export const zhCN: Messages = {
     download: '下载证照（.json）',
     verifyLink: '核验这份证照',
     another: '再签发一份',
-  },
-  certTypes: {
-    residence: {
-      name: '居住证明',
-      address: '居住地址',
-      community: '所属社区',
-    },
-    elderlyCare: {
-      name: '老年人优待证',
-      birthYear: '出生年份',
-      careLevel: '照护等级',
-    },
-    disability: {
-      name: '残疾人证',
-      category: '残疾类别',
-      grade: '等级',
-    },
   },
   errors: {
     network: '无法连接服务，请检查网络后重试。',

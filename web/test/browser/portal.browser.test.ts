@@ -61,6 +61,7 @@ describe('web: portal in a browser (contract stub API)', function () {
   async function signInAs(name: RegExp, from = '/sign-in'): Promise<void> {
     await page.goto(from);
     await page.getByRole('button', { name }).click();
+    await page.waitForURL((url) => url.pathname !== '/sign-in');
   }
 
   async function issueOne(): Promise<void> {
@@ -109,8 +110,11 @@ describe('web: portal in a browser (contract stub API)', function () {
 
     it('marks planned pages as coming soon', async () => {
       await signInAs(/Sign in as Resident/);
-      await page.getByRole('link', { name: /My certificates/ }).first().click();
-      expect(await page.getByRole('heading', { level: 1 }).textContent()).to.contain('Coming soon');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /My certificates/ }).click();
+      const heading = page.getByRole('heading', { level: 1, name: /My certificates/ });
+      await heading.waitFor();
+      expect(await heading.textContent()).to.contain('Coming soon');
+      expect(await page.getByText('This page is planned and not available yet.').count()).to.equal(1);
     });
   });
 
@@ -132,6 +136,7 @@ describe('web: portal in a browser (contract stub API)', function () {
     it('sends a signed-out visitor of an officer page to sign in, then back to that page', async () => {
       await page.goto('/officer/issue');
       await page.getByText('Please sign in to open that page.').waitFor();
+      expect(new URL(page.url()).pathname).to.equal('/sign-in');
       await page.getByRole('button', { name: /Sign in as Civil Affairs officer/ }).click();
       await page.getByRole('heading', { name: 'Issue a certificate', level: 1 }).waitFor();
       expect(new URL(page.url()).pathname).to.equal('/officer/issue');
@@ -176,7 +181,7 @@ describe('web: portal in a browser (contract stub API)', function () {
       await signInAs(/Sign in as Civil Affairs officer/);
       await issueOne();
       const certificate = structuredClone([...stub.issued.values()][0]?.certificate) as { credentialSubject: Record<string, string> };
-      certificate.credentialSubject.birthYear = '1940';
+      certificate.credentialSubject.birthYear = '1940'; // was the number 1950
       await page.goto('/verify');
       await page.getByLabel('Certificate JSON').fill(JSON.stringify(certificate));
       await page.getByRole('button', { name: 'Verify', exact: true }).click();
@@ -216,15 +221,19 @@ describe('web: portal in a browser (contract stub API)', function () {
   describe('officer issue', () => {
     it('issues with an Idempotency-Key and shows the document, receipt, download and verify link', async () => {
       await signInAs(/Sign in as Civil Affairs officer/);
+      // Only the types the officer's organisation may issue are offered.
+      const offered = page.getByLabel('Certificate type').locator('option');
+      await offered.first().waitFor({ state: 'attached' });
+      expect(await offered.allTextContents()).to.deep.equal(['Residence certificate', 'Elderly preferential card']);
       await issueOne();
       await page.getByRole('heading', { name: 'Certificate issued' }).waitFor();
       const [call] = apiCalls('/api/certificates');
       expect(call?.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
       expect(call?.headers.authorization).to.match(/^Bearer /);
       expect(JSON.parse(call?.body ?? '')).to.deep.equal({
-        typeCode: 'ELDERLY_CARE',
+        typeCode: 'ELDERLY_PREFERENTIAL',
         holder: { idNumber: '110101195001011234', name: 'Wang Fang' },
-        fields: { birthYear: '1950' },
+        fields: { birthYear: 1950, livesAlone: false },
       });
       const receipt = [...stub.issued.values()][0];
       expect(await page.getByRole('main').textContent()).to.contain(receipt?.transactionId);

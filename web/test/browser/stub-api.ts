@@ -15,6 +15,33 @@ export const DEMO_USERS = [
   { id: 'officer-civil-affairs', name: 'Civil Affairs officer', roles: ['officer'], org: 'CivilAffairsMSP' },
 ] as const;
 
+export const CERTIFICATE_TYPES = [
+  {
+    code: 'RESIDENCE_PROOF',
+    name: 'Residence certificate',
+    validityDays: 0,
+    allowedIssuerMsps: ['StreetOfficeMSP', 'CivilAffairsMSP'],
+    fields: [{ key: 'address', label: 'Residential address', type: 'string', required: true, personal: true }],
+  },
+  {
+    code: 'ELDERLY_PREFERENTIAL',
+    name: 'Elderly preferential card',
+    validityDays: 1825,
+    allowedIssuerMsps: ['CivilAffairsMSP'],
+    fields: [
+      { key: 'birthYear', label: 'Year of birth', type: 'number', required: true },
+      { key: 'livesAlone', label: 'Lives alone', type: 'boolean', required: false },
+    ],
+  },
+  {
+    code: 'BUSINESS_LICENCE',
+    name: 'Business licence',
+    validityDays: 0,
+    allowedIssuerMsps: ['MarketSupervisionMSP'],
+    fields: [],
+  },
+];
+
 const CHECKS = ['integrity', 'batchInclusion', 'anchored', 'notRevoked', 'notExpired', 'issuerAllowed', 'ledgerRecord'];
 
 /** A request the stub received, for assertions. */
@@ -92,13 +119,17 @@ export async function startStubApi(distDir: string): Promise<StubApi> {
       const { userId } = JSON.parse(body) as { userId: string };
       return { status: 200, body: { token: token(userId) } };
     }
+    if (route === 'GET /api/certificate-types') {
+      if (userOf(req) === undefined) return problem(401, 'AUTH.TOKEN_MISSING', 'Unauthorized', 'Sign in first');
+      return { status: 200, body: CERTIFICATE_TYPES };
+    }
     if (route === 'POST /api/certificates') {
       const user = userOf(req);
       if (user === undefined || behaviour.rejectTokens) return problem(401, 'AUTH.TOKEN_EXPIRED', 'Unauthorized', 'The token has expired');
       if (!(user.roles as readonly string[]).includes('officer')) return problem(403, 'AUTH.FORBIDDEN', 'Forbidden', 'Officers only');
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string') return problem(400, 'REQUEST.IDEMPOTENCY_KEY_MISSING', 'Bad Request', 'Idempotency-Key is required');
-      const request = JSON.parse(body) as { typeCode: string; holder: { idNumber: string }; fields: Record<string, string>; validUntil?: string };
+      const request = JSON.parse(body) as { typeCode: string; holder: { idNumber: string }; fields: Record<string, unknown>; validUntil?: string };
       let receipt = issued.get(key);
       if (receipt === undefined) {
         const n = issued.size + 1;
