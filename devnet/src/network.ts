@@ -6,11 +6,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { gateway } from '@hyperledger/fabric-protos';
+import { gateway, peer } from '@hyperledger/fabric-protos';
 import { ChaincodeRuntime } from './chaincode/launcher';
 import { DEFAULT_NETWORK_FILE, loadNetworkConfig, type NetworkConfig } from './config';
 import { DevnetError } from './errors';
 import { ensureCryptoMaterial, writeConnectionFile, type ConnectionFile, type NetworkMaterial } from './bootstrap';
+import { deliverService } from './gateway/deliver';
 import { gatewayService } from './gateway/gateway';
 import { CommitNotifier } from './gateway/notifier';
 import { genesisEnvelope } from './ledger/genesis';
@@ -230,6 +231,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
           chaincodePolicy,
         }),
       );
+      server.addService(peer.DeliverService, deliverService(config.channel, ledger, msps));
     });
 
     const gateways = Object.fromEntries(addresses);

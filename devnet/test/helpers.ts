@@ -94,3 +94,25 @@ export async function destroy(devnet: Devnet | undefined): Promise<void> {
 }
 
 export const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+/** The transactions of block `number` with their validation codes, read through DeliverFiltered. */
+export async function blockCodes(network: Network, number: bigint | number): Promise<{ txId: string; code: number }[]> {
+  const events = await network.getFilteredBlockEvents({ startBlock: BigInt(number) });
+  try {
+    for await (const block of events) {
+      return block.getFilteredTransactionsList().map((t) => ({ txId: t.getTxid(), code: t.getTxValidationCode() }));
+    }
+    return [];
+  } finally {
+    events.close();
+  }
+}
+
+/** Waits until `predicate` holds, polling every 20 ms, failing after `ms`. */
+export async function eventually(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
