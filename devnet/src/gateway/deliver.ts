@@ -68,6 +68,8 @@ export function deliverService(channelId: string, ledger: Ledger, msps: ChannelM
     const unsubscribe = ledger.onBlock(() => {
       for (const wake of [...waiters]) wake();
     });
+    // Read through a function: the flag changes across awaits, which flow analysis cannot see.
+    const isCancelled = (): boolean => cancelled;
     const stop = (): void => {
       cancelled = true;
       unsubscribe();
@@ -145,7 +147,7 @@ export function deliverService(channelId: string, ledger: Ledger, msps: ChannelM
             return;
           }
           await waitForBlock(n);
-          if (cancelled) return;
+          if (isCancelled()) return;
         }
         const block = ledger.getBlock(n);
         const res = new peer.DeliverResponse();
