@@ -90,6 +90,16 @@ export class CtlContext extends Context {
   }
 
   /**
+   * Deletes a key; later reads in this transaction see it absent.
+   *
+   * @param key - the state key
+   */
+  async del(key: string): Promise<void> {
+    this.written.set(key, Buffer.alloc(0));
+    await this.stub.deleteState(key);
+  }
+
+  /**
    * Reads every value under a partial composite key, in key order. Values this transaction
    * wrote are not seen (Fabric's rule); callers read before they write.
    *

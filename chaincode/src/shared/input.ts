@@ -165,6 +165,19 @@ export class Input {
   }
 
   /**
+   * A pagination bookmark as Fabric returns it (a state key, which may hold the composite-key
+   * delimiter U+0000), or '' for the first page.
+   *
+   * @returns the bookmark
+   * @throws ChaincodeError `<DOMAIN>.INVALID_ARGUMENT` when not a string or longer than 1024 characters
+   */
+  bookmark(name: string, value: unknown): string {
+    const s = this.string(name, value);
+    if (s.length > 1024) this.fail(`${name} must be at most 1024 characters`);
+    return s;
+  }
+
+  /**
    * A whole number in a range, from a JSON number (a JSON string is refused, so `"30"` in a
    * definition is an error rather than a silent conversion).
    *
