@@ -3,7 +3,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { decideAccess } from './auth/access';
 import type { Role } from './auth/roles';
-import { currentUser } from './auth/session';
+import { currentToken, currentUser } from './auth/session';
 import type { MessageKey } from './i18n/translate';
 import type { ComingFeature } from './pages/coming';
 
@@ -68,7 +68,9 @@ export const router = createRouter({
 });
 
 router.beforeEach((to) => {
-  switch (decideAccess(to.meta.roles, currentUser())) {
+  // currentToken() ends a session whose token has expired, so the guard sees it signed out.
+  const user = currentToken() === undefined ? null : currentUser();
+  switch (decideAccess(to.meta.roles, user)) {
     case 'allow':
       return true;
     case 'sign-in':
