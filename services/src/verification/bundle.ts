@@ -10,7 +10,7 @@
 import canonicalize from 'canonicalize';
 import { FlattenedSign, base64url, decodeProtectedHeader, flattenedVerify, importJWK, type JWK } from 'jose';
 import { BundleError, DocumentFormatError, PortUnavailableError, VerificationOptionsError } from './errors';
-import { MSP_ID, isEvmAddress, readDocument, type CertificateDocument } from './format';
+import { LIMITS, MSP_ID, isEvmAddress, readDocument, type CertificateDocument } from './format';
 import { isHex32, keccak, keccakSync, keccakText, toHex, type Hex32 } from './hash';
 import { pathNodes } from './merkle';
 import type { AnchorReader, IssuerDirectory, LedgerCertificateRecord, LedgerRecordReader, NodeRevocation, VerificationPorts } from './ports';
@@ -41,8 +41,14 @@ export interface StatusSnapshot {
     readonly issuedAt: number;
     readonly issuerAccount: string;
     readonly departmentId: Hex32;
-    /** Every node on the document's path, leaf first, with its own revocation. */
-    readonly nodes: readonly { readonly node: Hex32; readonly at: number; readonly reasonCode: number }[];
+    /** Proof length: the path has `pathLength + 1` nodes, from the targetHash (position 0) to the root. */
+    readonly pathLength: number;
+    /**
+     * The revoked nodes on the path, by position (0 = the leaf); every other node was not
+     * revoked. Positions, not hashes: the path from targetHash to root is unique, and this keeps
+     * the QR payload small.
+     */
+    readonly revocations: readonly { readonly position: number; readonly at: number; readonly reasonCode: number }[];
   };
   readonly issuers: {
     readonly departmentId: Hex32;
@@ -56,17 +62,19 @@ export interface StatusSnapshot {
   readonly ledger: LedgerCertificateRecord | null;
 }
 
-/** A P-256 public key of a department signing identity. */
+/**
+ * A P-256 public key of a department signing identity. Its key id, as IssuerRegistry identifies
+ * keys, is `keccak256(abi.encode(qx, qy))` ({@link keyIdOf}).
+ */
 export interface BundleKey {
-  /** `keccak256(abi.encode(qx, qy))`, as IssuerRegistry identifies keys. */
-  readonly keyId: Hex32;
   readonly mspId: string;
   readonly jwk: { readonly kty: 'EC'; readonly crv: 'P-256'; readonly x: string; readonly y: string };
 }
 
 /**
  * A JWS signature (RFC 7515 JSON serialisation) over the snapshot with the payload detached and
- * unencoded (RFC 7797): the signed bytes are the snapshot's RFC 8785 canonical form.
+ * unencoded (RFC 7797): the signed bytes are the snapshot's RFC 8785 canonical form. The i-th
+ * signature is made with the i-th key of the bundle.
  */
 export interface BundleSignature {
   readonly protected: string;
@@ -142,13 +150,18 @@ function parseSnapshot(value: unknown): StatusSnapshot {
     !isTime(a.issuedAt) ||
     !isEvmAddress(a.issuerAccount) ||
     !isHex32(a.departmentId) ||
-    !Array.isArray(a.nodes)
+    !isTime(a.pathLength) ||
+    a.pathLength > LIMITS.maxProofLength ||
+    !Array.isArray(a.revocations)
   ) {
     return bad('anchor');
   }
-  const nodes = a.nodes.map((n: unknown) => {
-    if (!isObject(n) || !isHex32(n.node) || !isTime(n.at) || !isTime(n.reasonCode) || n.reasonCode > 65_535) return bad('anchor.nodes');
-    return { node: n.node, at: n.at, reasonCode: n.reasonCode };
+  const pathLength = a.pathLength;
+  const revocations = a.revocations.map((r: unknown) => {
+    if (!isObject(r) || !isTime(r.position) || r.position > pathLength || !isTime(r.at) || r.at === 0 || !isTime(r.reasonCode) || r.reasonCode > 65_535) {
+      return bad('anchor.revocations');
+    }
+    return { position: r.position, at: r.at, reasonCode: r.reasonCode };
   });
   const i = value.issuers;
   if (!isObject(i) || !isHex32(i.departmentId) || typeof i.registered !== 'boolean' || !isHex32(i.certType) || !isTime(i.at) || typeof i.authorized !== 'boolean') {
@@ -167,7 +180,8 @@ function parseSnapshot(value: unknown): StatusSnapshot {
       issuedAt: a.issuedAt,
       issuerAccount: a.issuerAccount,
       departmentId: a.departmentId,
-      nodes,
+      pathLength,
+      revocations,
     },
     issuers: { departmentId: i.departmentId, registered: i.registered, certType: i.certType, at: i.at, authorized: i.authorized },
     ledger,
@@ -233,16 +247,18 @@ export function parseBundle(value: unknown): OfflineBundle {
     }
     return { protected: s.protected, signature: s.signature };
   });
-  if (!Array.isArray(value.keys) || value.keys.length > 16) throw new BundleError('CERT_BUNDLE.INVALID', 'The bundle needs a list of at most 16 keys.', { path: 'keys' });
+  if (!Array.isArray(value.keys) || value.keys.length !== signatures.length) {
+    throw new BundleError('CERT_BUNDLE.INVALID', 'The bundle needs one key per signature.', { path: 'keys' });
+  }
   const keys = value.keys.map((key: unknown, index): BundleKey => {
     const jwk = isObject(key) ? key.jwk : undefined;
-    if (!isObject(key) || !isHex32(key.keyId) || typeof key.mspId !== 'string' || !MSP_ID.test(key.mspId) || !isObject(jwk)) {
+    if (!isObject(key) || typeof key.mspId !== 'string' || !MSP_ID.test(key.mspId) || !isObject(jwk)) {
       throw new BundleError('CERT_BUNDLE.INVALID', 'A bundle key is malformed.', { path: `keys[${index}]` });
     }
     if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
       throw new BundleError('CERT_BUNDLE.INVALID', 'A bundle key is not a P-256 public key.', { path: `keys[${index}].jwk` });
     }
-    return { keyId: key.keyId, mspId: key.mspId, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } };
+    return { mspId: key.mspId, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } };
   });
   return { format: BUNDLE_FORMAT, document: value.document as unknown as CertificateDocument, snapshot, signatures, keys };
 }
@@ -298,10 +314,11 @@ export async function createOfflineBundle(document: CertificateDocument, ports: 
       issuedAt: info.issuedAt,
       issuerAccount: info.issuerAccount,
       departmentId: info.departmentId,
-      nodes: nodes.map((node, i) => {
-        const r: NodeRevocation | undefined = revocations[i];
+      pathLength: merkleProof.length,
+      revocations: nodes.flatMap((_, position) => {
+        const r: NodeRevocation | undefined = revocations[position];
         if (r === undefined) throw new PortUnavailableError('anchor', 'the anchor reader answered for too few nodes');
-        return { node, at: r.at, reasonCode: r.reasonCode };
+        return r.at === 0 ? [] : [{ position, at: r.at, reasonCode: r.reasonCode }];
       }),
     },
     issuers: { departmentId, registered, certType, at: info.issuedAt, authorized },
@@ -315,16 +332,16 @@ export async function createOfflineBundle(document: CertificateDocument, ports: 
   for (const signer of options.signers) {
     const { d, ...publicJwk } = signer.privateJwk;
     if (typeof d !== 'string' || !MSP_ID.test(signer.mspId)) throw new BundleError('CERT_BUNDLE.SIGNER_INVALID', 'A signer needs an MSP id and a P-256 private key (JWK with d).');
-    const keyId = keyIdOf(publicJwk);
+    keyIdOf(publicJwk);
     let key: Awaited<ReturnType<typeof importJWK>>;
     try {
       key = await importJWK(signer.privateJwk, 'ES256');
     } catch (err) {
       throw new BundleError('CERT_BUNDLE.SIGNER_INVALID', 'A signer key is not a usable P-256 private key.', { cause: err });
     }
-    const jws = await new FlattenedSign(payload).setProtectedHeader({ alg: 'ES256', kid: keyId, b64: false, crit: ['b64'] }).sign(key);
+    const jws = await new FlattenedSign(payload).setProtectedHeader({ alg: 'ES256', b64: false, crit: ['b64'] }).sign(key);
     signatures.push({ protected: jws.protected ?? '', signature: jws.signature });
-    keys.push({ keyId, mspId: signer.mspId, jwk: { kty: 'EC', crv: 'P-256', x: String(publicJwk.x), y: String(publicJwk.y) } });
+    keys.push({ mspId: signer.mspId, jwk: { kty: 'EC', crv: 'P-256', x: String(publicJwk.x), y: String(publicJwk.y) } });
   }
   return { format: BUNDLE_FORMAT, document, snapshot, signatures, keys };
 }
@@ -361,7 +378,8 @@ function refusingPorts(reason: string): VerificationPorts {
 /** Ports that answer from a snapshot, and only about what the snapshot covers. */
 export function snapshotPorts(snapshot: StatusSnapshot): Required<VerificationPorts> {
   const outside = (port: string): PortUnavailableError => new PortUnavailableError(port, 'the status snapshot does not cover this certificate');
-  const revocations = new Map(snapshot.anchor.nodes.map((n) => [n.node, { at: n.at, reasonCode: n.reasonCode }]));
+  const a = snapshot.anchor;
+  const revoked = new Map(a.revocations.map((r) => [r.position, { at: r.at, reasonCode: r.reasonCode }]));
   const anchor: AnchorReader = {
     observedAt: snapshot.takenAt,
     network: () => Promise.resolve({ chainId: snapshot.anchor.chainId, trustAnchor: snapshot.anchor.trustAnchor }),
@@ -369,10 +387,11 @@ export function snapshotPorts(snapshot: StatusSnapshot): Required<VerificationPo
       root === snapshot.anchor.root
         ? Promise.resolve({ issuedAt: snapshot.anchor.issuedAt, issuerAccount: snapshot.anchor.issuerAccount, departmentId: snapshot.anchor.departmentId })
         : Promise.reject(outside('anchor')),
-    revocations: (nodes) => {
-      const answers = nodes.map((n) => revocations.get(n));
-      return answers.every((a) => a !== undefined) ? Promise.resolve(answers) : Promise.reject(outside('anchor'));
-    },
+    // Only the path from this targetHash to this root, whose inner nodes those two ends determine.
+    revocations: (nodes) =>
+      nodes.length === a.pathLength + 1 && nodes[0] === snapshot.targetHash && nodes[nodes.length - 1] === a.root
+        ? Promise.resolve(nodes.map((_, position) => revoked.get(position) ?? { at: 0, reasonCode: 0 }))
+        : Promise.reject(outside('anchor')),
   };
   const i = snapshot.issuers;
   const issuers: IssuerDirectory = {
@@ -392,13 +411,12 @@ export function snapshotPorts(snapshot: StatusSnapshot): Required<VerificationPo
 async function trustedSigners(bundle: OfflineBundle, trusted: ReadonlySet<string>): Promise<string[]> {
   const payload = snapshotBytes(bundle.snapshot);
   const signedBy = new Set<string>();
-  for (const signature of bundle.signatures) {
+  for (const [i, signature] of bundle.signatures.entries()) {
+    const key = bundle.keys[i];
     try {
+      if (key === undefined || !trusted.has(keyIdOf(key.jwk))) continue;
       const header = decodeProtectedHeader({ protected: signature.protected });
-      const kid = header.kid;
-      if (header.alg !== 'ES256' || header.b64 !== false || typeof kid !== 'string' || !trusted.has(kid.toLowerCase())) continue;
-      const key = bundle.keys.find((k) => k.keyId === kid);
-      if (key === undefined || keyIdOf(key.jwk) !== key.keyId) continue;
+      if (header.alg !== 'ES256' || header.b64 !== false) continue;
       await flattenedVerify({ protected: signature.protected, signature: signature.signature, payload }, await importJWK(key.jwk, 'ES256'));
       signedBy.add(key.mspId);
     } catch {

@@ -296,6 +296,15 @@ function readFields(doc: Record<string, unknown>, proof: Record<string, unknown>
   return { claims, salts, hidden, targetHash };
 }
 
+const PROOF_MEMBERS = new Set(['type', 'salts', 'hidden', 'targetHash', 'merkleRoot', 'merkleProof', 'anchor', 'record']);
+const ANCHOR_MEMBERS = new Set(['chainId', 'trustAnchor']);
+const RECORD_MEMBERS = new Set(['channel', 'chaincode', 'certificateId', 'txId', 'blockNumber']);
+
+/** The first member of `value` not in `allowed`, if any: the proof carries nothing unverified. */
+function unknownMember(value: Record<string, unknown>, allowed: ReadonlySet<string>): string | undefined {
+  return Object.keys(value).find((key) => !allowed.has(key));
+}
+
 function readMerkle(proof: Record<string, unknown>): { problem?: Problem; merkleRoot?: Hex32; merkleProof?: Hex32[] } {
   const root = proof.merkleRoot;
   if (!isHex32(root)) return { problem: problem('FORMAT', 'The document\'s "proof.merkleRoot" is not a 32-byte hash.') };
@@ -307,7 +316,7 @@ function readMerkle(proof: Record<string, unknown>): { problem?: Problem; merkle
 
 function readAnchor(proof: Record<string, unknown>): { problem?: Problem; anchor?: AnchorReference } {
   const anchor = proof.anchor;
-  if (!isObject(anchor) || typeof anchor.chainId !== 'number' || !Number.isSafeInteger(anchor.chainId) || anchor.chainId <= 0 || !isEvmAddress(anchor.trustAnchor)) {
+  if (!isObject(anchor) || unknownMember(anchor, ANCHOR_MEMBERS) !== undefined || typeof anchor.chainId !== 'number' || !Number.isSafeInteger(anchor.chainId) || anchor.chainId <= 0 || !isEvmAddress(anchor.trustAnchor)) {
     return { problem: problem('FORMAT', 'The document does not say where it is anchored ("proof.anchor" needs a chainId and a trustAnchor address).') };
   }
   return { anchor: { chainId: anchor.chainId, trustAnchor: anchor.trustAnchor } };
@@ -318,6 +327,7 @@ function readRecord(proof: Record<string, unknown>): { problem?: Problem; record
   if (record === undefined) return { problem: problem('NO_RECORD', 'The document does not name its ledger record ("proof.record" is missing).') };
   if (
     !isObject(record) ||
+    unknownMember(record, RECORD_MEMBERS) !== undefined ||
     typeof record.channel !== 'string' || !FABRIC_NAME.test(record.channel) ||
     typeof record.chaincode !== 'string' || !FABRIC_NAME.test(record.chaincode) ||
     typeof record.certificateId !== 'string' || !CERTIFICATE_ID.test(record.certificateId) ||
@@ -343,6 +353,8 @@ export function readDocument(input: unknown): ReadDocument | { unreadable: Probl
   const proof = input.proof;
   if (!isObject(proof)) return { unreadable: problem('FORMAT', 'This document carries no proof, so it cannot be checked.') };
   if (proof.type !== PROOF_TYPE) return { unreadable: problem('FORMAT', `This document's proof is of an unknown kind (expected ${PROOF_TYPE}).`) };
+  const extra = unknownMember(proof, PROOF_MEMBERS);
+  if (extra !== undefined) return { unreadable: problem('FORMAT', `This document's proof has a member this format does not define ("${extra}").`) };
   if (depthExceeds(input, LIMITS.maxDepth)) return { unreadable: problem('FORMAT', `This document is nested more than ${LIMITS.maxDepth} levels deep.`) };
   const envelope = readEnvelope(input);
   const fields = readFields(input, proof);

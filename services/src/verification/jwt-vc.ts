@@ -45,7 +45,7 @@ export async function openJwtVc(jwt: string, trustedKeys: readonly BundleKey[]):
   } catch (err) {
     throw new JwtVcError('CERT_JWT.INVALID', 'This is not an ES256 JWT-VC.', err);
   }
-  const key = trustedKeys.find((k) => k.keyId === kid);
+  const key = typeof kid === 'string' ? trustedKeys.find((k) => keyIdOf(k.jwk) === kid.toLowerCase()) : undefined;
   if (key === undefined) throw new JwtVcError('CERT_JWT.UNTRUSTED', 'The JWT-VC is not signed by a trusted department key.');
   let payload: Uint8Array;
   try {

@@ -136,7 +136,7 @@ class Lookups {
         reject(new PortUnavailableError('any', `no answer within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
     });
-    // Nobody may be waiting when it fires; an unobserved rejection must not crash the process.
+    // Nobody may be waiting when it fires; an unobserved rejection must not crash the host.
     this.deadline.catch(() => undefined);
   }
 

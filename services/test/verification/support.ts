@@ -23,7 +23,7 @@ export const CHAIN_ID = 31337;
 export const TRUST_ANCHOR = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 export const CHANNEL = 'community';
 export const CHAINCODE = 'ctl';
-export const ZERO_HASH = `0x${'0'.repeat(64)}` as Hex32;
+export const ZERO_HASH: Hex32 = `0x${'0'.repeat(64)}`;
 export const ZERO_ADDRESS = `0x${'0'.repeat(40)}`;
 
 /** 2025-01-01T00:00:00Z, the tests' "issue time". */

@@ -110,7 +110,7 @@ describe('verification: tamper suite', () => {
     const proof = doc.proof.merkleProof;
     expect(proof.length).to.be.greaterThan(1);
     const variants: Record<string, string[]> = {
-      swapped: [...(docs[0] as CertificateDocument).proof.merkleProof].reverse().concat(['0x' + '11'.repeat(32)]).slice(0, proof.length),
+      swapped: [...(docs[0] as CertificateDocument).proof.merkleProof].reverse().slice(0, proof.length),
       otherDocument: [...(docs[4] as CertificateDocument).proof.merkleProof],
       shortened: proof.slice(0, -1),
       reordered: [...proof].reverse(),
@@ -270,7 +270,7 @@ describe('verification: tamper suite', () => {
     const claims = new Set(Object.keys(proof.salts).filter((p) => p !== '').map((p) => p.slice('/credentialSubject/'.length)));
     proof.hidden = [...proof.hidden, fieldHash(k, '', headerSalt, headerOf(clone(doc), claims))].sort();
     delete proof.salts[''];
-    (hiddenHeader as Record<string, unknown>).validUntil = iso(T0 + 9999 * DAY);
+    hiddenHeader.validUntil = iso(T0 + 9999 * DAY);
     expectRejectedBy(await verify(hiddenHeader, ledgers.ports(), { now: NOW }), 'integrity', 'MUST_SHOW_HIDDEN');
     // Making a header member disclosable by giving it a salt of its own.
     for (const path of ['/validUntil', '/credentialSubject/id', '/credentialSubject/certificateType']) {
