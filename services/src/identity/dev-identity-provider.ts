@@ -1,0 +1,88 @@
+/**
+ * The embedded development identity provider: an ES256 key persisted under the data directory,
+ * its JWKS, and sign-in for the seeded demo users. It exists only when no external OIDC issuer
+ * is configured; it has no passwords, so it must never face a network it does not trust.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
+import { NotFoundError } from '../errors';
+import type { DemoUser } from './demo-users';
+
+/** How long a development token lives; long enough for a demo, short enough to expire. */
+const TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
+
+/** The embedded provider's public face. */
+export interface DevIdentityProvider {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Public keys, served at `/api/auth/dev/jwks.json` and used by the local verifier. */
+  readonly jwks: JSONWebKeySet;
+  users(): readonly DemoUser[];
+  /**
+   * @throws {@link NotFoundError} `AUTH.UNKNOWN_USER` when the id is not a demo user.
+   */
+  signIn(userId: string): Promise<{ token: string; expiresAt: string; user: DemoUser }>;
+}
+
+async function loadOrCreateKey(keyFile: string): Promise<JWK> {
+  try {
+    const jwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
+    if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.d === 'string') return jwk;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  jwk.kid = await calculateJwkThumbprint(jwk);
+  jwk.alg = 'ES256';
+  jwk.use = 'sig';
+  mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+  // Write-then-rename so a crash never leaves a truncated key that would lock everyone out.
+  const tmp = `${keyFile}.${String(process.pid)}.tmp`;
+  writeFileSync(tmp, JSON.stringify(jwk), { mode: 0o600 });
+  renameSync(tmp, keyFile);
+  return jwk;
+}
+
+/**
+ * Opens the development identity provider, creating its signing key on first use.
+ *
+ * @param options.keyFile - where the private JWK is kept (mode 0600).
+ * @throws when the key file exists but cannot be read.
+ */
+export async function openDevIdentityProvider(options: {
+  keyFile: string;
+  issuer: string;
+  audience: string;
+  users: readonly DemoUser[];
+  rolesClaim: string;
+  orgClaim: string;
+}): Promise<DevIdentityProvider> {
+  const privateJwk = await loadOrCreateKey(options.keyFile);
+  const { d: _d, ...publicJwk } = privateJwk;
+  const kid = privateJwk.kid ?? (await calculateJwkThumbprint(publicJwk));
+  const signingKey = await importJWK(privateJwk, 'ES256');
+  const byId = new Map(options.users.map((u) => [u.id, u]));
+
+  return {
+    issuer: options.issuer,
+    audience: options.audience,
+    jwks: { keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] },
+    users: () => options.users,
+    async signIn(userId) {
+      const user = byId.get(userId);
+      if (user === undefined) throw new NotFoundError('AUTH.UNKNOWN_USER', `There is no demo user "${userId}"`);
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ [options.rolesClaim]: user.roles, [options.orgClaim]: user.org, name: user.name })
+        .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+        .setIssuer(options.issuer)
+        .setAudience(options.audience)
+        .setSubject(user.id)
+        .setIssuedAt(now)
+        .setExpirationTime(now + TOKEN_LIFETIME_SECONDS)
+        .sign(signingKey);
+      return { token, expiresAt: new Date((now + TOKEN_LIFETIME_SECONDS) * 1000).toISOString(), user };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Bearer-token verification with jose: signature against a JWKS, issuer, audience, expiry.
+ * The same code verifies tokens of the city's OIDC provider (remote JWKS) and of the embedded
+ * development provider (local JWKS), so nothing downstream knows which one is in use.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { UnauthenticatedError } from '../errors';
+import { ROLES, type Principal, type Role } from './principal';
+
+/** Turns a bearer token into a {@link Principal}. */
+export interface TokenVerifier {
+  /**
+   * @throws {@link UnauthenticatedError} `AUTH.TOKEN_EXPIRED` or `AUTH.TOKEN_INVALID`.
+   */
+  verify(token: string): Promise<Principal>;
+}
+
+/** Claim names that carry roles and the organisation (deployment-specific in OIDC). */
+export interface ClaimNames {
+  readonly roles: string;
+  readonly org: string;
+}
+
+type KeyResolver = Parameters<typeof jwtVerify>[1];
+
+const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+
+function rolesFrom(value: unknown): Role[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
+  return list.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r));
+}
+
+class JoseTokenVerifier implements TokenVerifier {
+  constructor(
+    private readonly keys: KeyResolver,
+    private readonly issuer: string,
+    private readonly audience: string,
+    private readonly claims: ClaimNames,
+  ) {}
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.issuer,
+        audience: this.audience,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) {
+        throw new UnauthenticatedError('AUTH.TOKEN_EXPIRED', 'The bearer token has expired', { cause: err });
+      }
+      throw new UnauthenticatedError('AUTH.TOKEN_INVALID', 'The bearer token is not valid', { cause: err });
+    }
+    const sub = payload.sub;
+    if (sub === undefined || sub === '') {
+      throw new UnauthenticatedError('AUTH.TOKEN_INVALID', 'The bearer token has no subject');
+    }
+    const org = payload[this.claims.org];
+    return {
+      userId: sub,
+      roles: rolesFrom(payload[this.claims.roles]),
+      org: typeof org === 'string' && org !== '' ? org : null,
+    };
+  }
+}
+
+/**
+ * A verifier for an external OIDC provider; keys are fetched from `jwksUrl` and cached by jose
+ * (refetched on an unknown `kid`, so key rotation needs no restart).
+ */
+export function remoteTokenVerifier(jwksUrl: string, issuer: string, audience: string, claims: ClaimNames): TokenVerifier {
+  return new JoseTokenVerifier(createRemoteJWKSet(new URL(jwksUrl)), issuer, audience, claims);
+}
+
+/** A verifier for a key set held in memory (the embedded development identity provider). */
+export function localTokenVerifier(jwks: JSONWebKeySet, issuer: string, audience: string, claims: ClaimNames): TokenVerifier {
+  return new JoseTokenVerifier(createLocalJWKSet(jwks), issuer, audience, claims);
+}

@@ -1,0 +1,10 @@
+/**
+ * The migration list, in order. Listed explicitly (not read from the folder) so the same code
+ * runs under ts-node, compiled, and bundled; add each new timestamped file here.
+ */
+import type { Migration } from 'kysely';
+import * as initialReadModel from './20261129120000-initial-read-model';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '20261129120000-initial-read-model': initialReadModel,
+};
