@@ -121,6 +121,24 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
 
   try {
     const material: NetworkMaterial = await ensureCryptoMaterial(dataDir, config);
+    // Chaincode servers take the longest to come up; start them before opening the ledger.
+    let nextCcPort = chaincodePort;
+    const starting = Promise.allSettled(
+      config.chaincodes.map((cc) => {
+        const port = cc.path === undefined || nextCcPort === 0 ? 0 : nextCcPort++;
+        return ChaincodeRuntime.start(cc, { host, port, logDir: join(dataDir, 'logs') });
+      }),
+    );
+    cleanups.push(async () => {
+      for (const result of await starting) if (result.status === 'fulfilled') await result.value.stop();
+    });
+    const runtimes = new Map<string, ChaincodeRuntime>();
+    const awaitChaincodes = async (): Promise<void> => {
+      const started = await starting;
+      for (const result of started) if (result.status === 'fulfilled') runtimes.set(result.value.definition.name, result.value);
+      const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+    };
     const msps = new ChannelMsps(material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.caCertPem })));
     const ordererNode = material.orderer.node;
     const ledger = Ledger.open(join(dataDir, 'ledger', config.channel), ordererNode, () =>
@@ -134,23 +152,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     cleanups.push(() => {
       ledger.close();
     });
-
-    const runtimes = new Map<string, ChaincodeRuntime>();
-    let nextCcPort = chaincodePort;
-    const started = await Promise.allSettled(
-      config.chaincodes.map((cc) => {
-        const port = cc.path === undefined || nextCcPort === 0 ? 0 : nextCcPort++;
-        return ChaincodeRuntime.start(cc, { host, port, logDir: join(dataDir, 'logs') });
-      }),
-    );
-    for (const result of started) {
-      if (result.status === 'fulfilled') {
-        runtimes.set(result.value.definition.name, result.value);
-        cleanups.push(() => result.value.stop());
-      }
-    }
-    const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
+    await awaitChaincodes();
 
     const policies = new Map(config.chaincodes.map((c) => [c.name, c.policy]));
     const chaincodePolicy = (name: string): ReturnType<typeof policies.get> => policies.get(name);

@@ -113,6 +113,10 @@ export class ChaincodeStream {
     const client = new ChaincodeClient(address, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': -1,
       'grpc.max_send_message_length': -1,
+      // A freshly spawned chaincode listens within a second; grpc's default 1 s → 120 s backoff
+      // would make start-up wait far longer than that.
+      'grpc.initial_reconnect_backoff_ms': 50,
+      'grpc.max_reconnect_backoff_ms': 500,
     });
     const deadline = Date.now() + timeoutMs;
     try {

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:devnet`: committed transactions per second and submit→commit latency with
+ * two-organisation endorsement at 1, 16 and 64 concurrent clients, evaluations per second, and
+ * start-up time. Prints figures and the machine; asserts nothing.
+ */
+import { cpus, totalmem } from 'node:os';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { connectClient, destroy, startTestDevnet, tempDir, testConfig, type TestClient } from '../test/helpers';
+import { startDevnet, type Devnet } from '../src/index';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function submitLoad(clients: TestClient[], concurrency: number): Promise<{ tps: number; p50: number; p99: number; count: number; failed: number }> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let seq = 0;
+  const until = Date.now() + DURATION_MS;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const client = clients[worker % clients.length];
+      if (client === undefined) return;
+      while (Date.now() < until) {
+        const key = `bench-${concurrency}-${worker}-${seq++}`;
+        const t0 = performance.now();
+        try {
+          const commit = await client.contract.submitAsync('Put', { arguments: [key, 'x'.repeat(100)] });
+          const status = await commit.getStatus();
+          if (status.successful) latencies.push(performance.now() - t0);
+          else failed++;
+        } catch {
+          failed++;
+        }
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { tps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length, failed };
+}
+
+async function evaluateLoad(client: TestClient, concurrency: number): Promise<number> {
+  let done = 0;
+  const until = Date.now() + DURATION_MS;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        await client.contract.evaluateTransaction('Get', 'bench-1-0-0');
+        done++;
+      }
+    }),
+  );
+  return done / ((Date.now() - started) / 1000);
+}
+
+async function cliStartup(dataDir: string): Promise<number> {
+  const root = resolve(__dirname, '..', '..');
+  return new Promise((resolveMs, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join('devnet', 'src', 'cli.ts'), '--data-dir', dataDir, '--base-port', '0', '--chaincode-port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('devnet ready')) {
+        const ms = performance.now() - t0;
+        child.once('exit', () => {
+          resolveMs(ms);
+        });
+        child.kill('SIGTERM');
+      }
+    });
+    child.once('exit', (code) => {
+      if (!out.includes('devnet ready')) reject(new Error(`devnet exited with ${String(code)} before it was ready`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus();
+  process.stdout.write(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
+  process.stdout.write(`load: fixture chaincode Put of a 100-byte value, policy AND('Org1MSP.peer','Org2MSP.peer'), batch timeout 10 ms, ${DURATION_MS} ms per step\n`);
+  const config = testConfig({ orgs: 2, policy: "AND('Org1MSP.peer','Org2MSP.peer')", batchTimeoutMs: 10 });
+  const dataDir = tempDir();
+  let t0 = performance.now();
+  let devnet: Devnet | undefined = await startTestDevnet(config, { dataDir });
+  const firstStart = performance.now() - t0;
+  await devnet.close();
+  t0 = performance.now();
+  devnet = await startDevnet({ dataDir, config, basePort: 0, chaincodePort: 0 });
+  const restart = performance.now() - t0;
+  const clients: [TestClient, TestClient] = [connectClient(devnet, 'Org1MSP'), connectClient(devnet, 'Org2MSP')];
+  try {
+    await submitLoad(clients, 4);
+    process.stdout.write('clients  committed tx/s  p50 ms  p99 ms  committed  failed\n');
+    for (const concurrency of [1, 16, 64]) {
+      const r = await submitLoad(clients, concurrency);
+      process.stdout.write(`${String(concurrency).padStart(7)}  ${r.tps.toFixed(1).padStart(15)}  ${r.p50.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${String(r.count).padStart(9)}  ${String(r.failed).padStart(6)}\n`);
+    }
+    const eps = await evaluateLoad(clients[0], 16);
+    process.stdout.write(`evaluate/s (16 clients): ${eps.toFixed(0)}\n`);
+  } finally {
+    for (const c of clients) c.close();
+    await devnet.close();
+  }
+  process.stdout.write(`start-up in process: first start ${firstStart.toFixed(0)} ms (creates crypto material), restart ${restart.toFixed(0)} ms\n`);
+  const cli = await cliStartup(dataDir);
+  process.stdout.write(`start-up of the CLI process until "ready" (after the first run): ${cli.toFixed(0)} ms\n`);
+  await destroy({ ...devnet, close: () => Promise.resolve() });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
