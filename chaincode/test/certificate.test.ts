@@ -1,3 +1,4 @@
+import './support/quiet-logs';
 import { expect } from 'chai';
 import type { CertificateBatch, CertificateRecord, CertificateStatusAt, CertificateType } from '../src/certificate/models';
 import { cast, expectRefused, h, json, type Cast } from './support/fixtures';

@@ -1,3 +1,4 @@
+import './support/quiet-logs';
 import { expect } from 'chai';
 import type { CaseRecord, CaseStep, CaseTrace } from '../src/evidence/models';
 import { verifyChain } from '../src/evidence/rules';

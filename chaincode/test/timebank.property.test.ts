@@ -7,6 +7,7 @@
  *   - gifts, donations, grants and compensations conserve credit (in = out);
  *   - each account's statement adds up to its balance.
  */
+import './support/quiet-logs';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Account, Lot, StatementEntry } from '../src/timebank/models';

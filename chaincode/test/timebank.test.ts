@@ -1,3 +1,4 @@
+import './support/quiet-logs';
 import { expect } from 'chai';
 import type { Account, Dispute, Eligibility, Lot, RelativeLink, Session, StatementEntry, TimeBankPolicy } from '../src/timebank/models';
 import { Bank, type MovementResult } from './support/bank';
