@@ -2,7 +2,7 @@
 // the typechain bindings the services import.
 import path from "node:path";
 import { subtask, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 
 /** The only compiler this project uses; it ships in the npm `solc` package (soljson). */
@@ -22,6 +22,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, (args: { solcVersion: string }, _h
     version: SOLC_VERSION,
     longVersion: SOLC_LONG_VERSION,
   });
+});
+
+// Only `*.test.ts` files are suites; helpers, behaviour suites and the gas benchmark under
+// contracts/test are imported by them or run on their own.
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files = (await runSuper(args)) as string[];
+  return args.testFiles.length > 0 ? files : files.filter((file) => file.endsWith(".test.ts"));
 });
 
 /** The embedded chain: Hardhat network rules every part of the project agrees on. */

@@ -230,6 +230,13 @@ export function shouldBehaveLikeTrustAnchorRevocation(fixture: () => Promise<Tru
         .withArgs(leaf, at);
     });
 
+    it("reverts for an account without ISSUER_ROLE", async function () {
+      const { anchor, outsider, root, tree, ISSUER_ROLE } = await issued();
+      await expect(anchor.connect(outsider)[revokeNode](root, leafAt(tree, 0), tree.getProof(0), 1))
+        .to.be.revertedWithCustomError(anchor, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, ISSUER_ROLE);
+    });
+
     it("reverts for an issuer of another department", async function () {
       const { anchor, issuerB, root, tree } = await issued();
       await expect(anchor.connect(issuerB)[revokeNode](root, leafAt(tree, 0), tree.getProof(0), 1))
