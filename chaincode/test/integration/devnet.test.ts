@@ -1,0 +1,239 @@
+/**
+ * Integration: chaincode `ctl`, built and run by the unmodified fabric-shim as a
+ * chaincode-as-a-service process, on the devnet (our Fabric-protocol network: Gateway,
+ * multi-organisation endorsement, ordering, MVCC and key-level policy validation), driven by the
+ * real `@hyperledger/fabric-gateway` client over gRPC. Ephemeral ports, temporary folders.
+ */
+import '../support/quiet-logs';
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { connect, signers, StatusCode, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { parseNetworkConfig, startDevnet, type Devnet } from '../../../devnet/src/index';
+import { parseChaincodeError } from '../../src/errors';
+import type { CertificateRecord } from '../../src/certificate/models';
+import type { CaseRecord, CaseStep } from '../../src/evidence/models';
+import type { Account } from '../../src/timebank/models';
+import { ZERO_HASH } from '../../src/shared/input';
+import { h } from '../support/fixtures';
+
+const CHAINCODE_DIR = resolve(__dirname, '..', '..');
+const ORGS = ['StreetOfficeMSP', 'CivilAffairsMSP', 'PublicSecurityMSP', 'AuditOfficeMSP'];
+
+interface Client {
+  readonly gateway: Gateway;
+  readonly network: Network;
+  readonly contract: (name: string) => Contract;
+  close(): void;
+}
+
+const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+/** The chaincode error code an endorsement failure carries, from the Gateway's error details. */
+function codeOf(error: unknown): string | undefined {
+  const e = error as { message?: string; details?: { message: string }[] };
+  for (const text of [e.message ?? '', ...(e.details ?? []).map((d) => d.message)]) {
+    const parsed = parseChaincodeError(text);
+    if (parsed !== undefined) return parsed.code;
+  }
+  return undefined;
+}
+
+describe('chaincode ctl on the devnet through the real Gateway client (integration)', function () {
+  this.timeout(300_000);
+  let devnet: Devnet | undefined;
+  const clients: Client[] = [];
+
+  function client(mspId: string, identity: string): Client {
+    if (devnet === undefined) throw new Error('devnet not started');
+    const org = devnet.connection.organizations[mspId];
+    const files = org?.identities[identity];
+    if (org === undefined || files === undefined) throw new Error(`no identity ${identity} in ${mspId}`);
+    const path = (p: string): string => (isAbsolute(p) ? p : join(devnet?.dataDir ?? '', p));
+    const grpcClient = new grpc.Client(org.gateway, grpc.credentials.createInsecure());
+    const gateway = connect({
+      client: grpcClient,
+      identity: { mspId, credentials: readFileSync(path(files.cert)) },
+      signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(path(files.key)))),
+      evaluateOptions: () => ({ deadline: Date.now() + 30_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 30_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+    });
+    const network = gateway.getNetwork(devnet.connection.channel);
+    const c: Client = {
+      gateway,
+      network,
+      contract: (name) => network.getContract('ctl', name),
+      close: () => {
+        gateway.close();
+        grpcClient.close();
+      },
+    };
+    clients.push(c);
+    return c;
+  }
+
+  before(async function () {
+    // fabric-chaincode-node loads the package's `main`, so the chaincode is built first.
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(CHAINCODE_DIR, 'tsconfig.json')], { stdio: 'inherit' });
+    const all = ORGS.map((o) => `'${o}.peer'`).join(', ');
+    const config = parseNetworkConfig(
+      {
+        channel: 'community',
+        organizations: [
+          {
+            mspId: 'StreetOfficeMSP',
+            name: 'Street Office',
+            identities: [
+              { name: 'officer', attrs: { role: 'officer' } },
+              { name: 'coordinator', attrs: { role: 'coordinator' } },
+              { name: 'agent', attrs: { role: 'agent' } },
+            ],
+          },
+          { mspId: 'CivilAffairsMSP', name: 'Civil Affairs', identities: [{ name: 'officer', attrs: { role: 'officer' } }] },
+          { mspId: 'PublicSecurityMSP', name: 'Public Security', identities: [{ name: 'officer', attrs: { role: 'officer' } }] },
+          { mspId: 'AuditOfficeMSP', name: 'Audit Office', identities: [{ name: 'auditor', attrs: { role: 'auditor' } }] },
+        ],
+        chaincodes: [{ name: 'ctl', version: '0.1.0', path: CHAINCODE_DIR, endorsementPolicy: `OutOf(2, ${all})` }],
+        orderer: { batchSize: 100, batchTimeoutMs: 20 },
+      },
+      CHAINCODE_DIR,
+    );
+    devnet = await startDevnet({ config, dataDir: mkdtempSync(join(tmpdir(), 'ctl-chaincode-it-')), basePort: 0, chaincodePort: 0 });
+  });
+
+  after(async () => {
+    for (const c of clients) c.close();
+    if (devnet !== undefined) {
+      await devnet.close();
+      rmSync(devnet.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('registers a type, issues, reads, revokes, and reports CERT.* codes through the Gateway', async () => {
+    const admin = client('StreetOfficeMSP', 'admin');
+    const police = client('PublicSecurityMSP', 'officer');
+    const type = { code: 'RESIDENCE_PROOF', name: 'Residence proof', allowedIssuerMsps: ['PublicSecurityMSP'], validityDays: 365, fields: [] };
+    await admin.contract('certificate').submit('RegisterType', { arguments: [JSON.stringify(type)], endorsingOrganizations: ['StreetOfficeMSP', 'PublicSecurityMSP'] });
+    // Idempotent bootstrap: the same definition again is accepted.
+    await admin.contract('certificate').submit('RegisterType', { arguments: [JSON.stringify(type)] });
+
+    const commit = await police.contract('certificate').submitAsync('IssueCertificate', { arguments: ['it-c-1', 'RESIDENCE_PROOF', h('subject'), h('doc'), ''] });
+    const record = JSON.parse(utf8(commit.getResult())) as CertificateRecord;
+    const status = await commit.getStatus();
+    expect(status.code).to.equal(StatusCode.VALID);
+    expect(record).to.include({ id: 'it-c-1', issuerMsp: 'PublicSecurityMSP', status: 'ISSUED', batchRoot: h('doc') });
+    expect(record.txId).to.equal(commit.getTransactionId());
+
+    const events = await police.network.getChaincodeEvents('ctl', { startBlock: status.blockNumber });
+    try {
+      for await (const event of events) {
+        expect(event.eventName).to.equal('CertificateIssued');
+        expect(event.transactionId).to.equal(commit.getTransactionId());
+        expect(JSON.parse(utf8(event.payload))).to.deep.equal(record);
+        break;
+      }
+    } finally {
+      events.close();
+    }
+
+    const read = JSON.parse(utf8(await admin.contract('certificate').evaluate('GetCertificate', { arguments: ['it-c-1'] }))) as CertificateRecord;
+    expect(read).to.deep.equal(record);
+
+    let failure: unknown;
+    try {
+      await admin.contract('certificate').evaluate('GetCertificate', { arguments: ['it-c-404'] });
+    } catch (error) {
+      failure = error;
+    }
+    expect(codeOf(failure)).to.equal('CERT.NOT_FOUND');
+    failure = undefined;
+    try {
+      await client('CivilAffairsMSP', 'officer').contract('certificate').submit('IssueCertificate', { arguments: ['it-c-2', 'RESIDENCE_PROOF', h('s'), h('d'), ''] });
+    } catch (error) {
+      failure = error;
+    }
+    expect(codeOf(failure)).to.equal('CERT.NOT_ALLOWED');
+
+    const revoked = JSON.parse(utf8(await police.contract('certificate').submit('RevokeCertificate', { arguments: ['it-c-1', 'ISSUED_IN_ERROR', ''] }))) as CertificateRecord;
+    expect(revoked.status).to.equal('REVOKED');
+  });
+
+  it('enforces the case key\'s endorsement policy on the devnet: a transfer is accepted only with both departments endorsing', async () => {
+    const street = client('StreetOfficeMSP', 'officer');
+    const police = client('PublicSecurityMSP', 'officer');
+    const step = async (c: Client, seq: number, type: string, prev: string, refs: object, endorsers: string[]): Promise<{ case: CaseRecord; step: CaseStep }> =>
+      JSON.parse(
+        utf8(
+          await c.contract('evidence').submit('AppendStep', {
+            arguments: ['it-case-1', String(seq), type, h(`${type}-${seq}`), prev, Object.keys(refs).length === 0 ? '' : JSON.stringify(refs)],
+            endorsingOrganizations: endorsers,
+          }),
+        ),
+      ) as { case: CaseRecord; step: CaseStep };
+    const opened = await step(street, 1, 'OPENED', ZERO_HASH, { matterCode: 'M07' }, ['StreetOfficeMSP', 'CivilAffairsMSP']);
+    const transferred = await step(street, 2, 'TRANSFERRED', opened.step.stepHash, { toMsp: 'PublicSecurityMSP' }, ['StreetOfficeMSP', 'CivilAffairsMSP']);
+    expect(transferred.case.endorsingMsps).to.deep.equal(['PublicSecurityMSP', 'StreetOfficeMSP']);
+
+    const proposal = police.contract('evidence').newProposal('AppendStep', {
+      arguments: ['it-case-1', '3', 'ACCEPTED', h('accept'), transferred.step.stepHash, ''],
+      endorsingOrganizations: ['PublicSecurityMSP', 'CivilAffairsMSP'],
+    });
+    const refused = await (await (await proposal.endorse()).submit()).getStatus();
+    expect(refused.code).to.equal(StatusCode.ENDORSEMENT_POLICY_FAILURE);
+
+    const accepted = await step(police, 3, 'ACCEPTED', transferred.step.stepHash, {}, ['PublicSecurityMSP', 'StreetOfficeMSP']);
+    expect(accepted.case.ownerMsp).to.equal('PublicSecurityMSP');
+    const trace = JSON.parse(utf8(await client('AuditOfficeMSP', 'auditor').contract('evidence').evaluate('Trace', { arguments: ['it-case-1'] }))) as { intact: boolean; steps: CaseStep[] };
+    expect(trace.intact).to.equal(true);
+    expect(trace.steps).to.have.length(3);
+  });
+
+  it('lets exactly 10 of 50 concurrent redemptions against a balance covering 10 commit, the rest failing with a clear code', async () => {
+    const admin = client('StreetOfficeMSP', 'admin');
+    const agent = client('StreetOfficeMSP', 'agent');
+    const coordinator = client('StreetOfficeMSP', 'coordinator');
+    const tb = (c: Client): Contract => c.contract('timebank');
+    const alice = h('it-alice');
+    const elder = h('it-elder');
+    const shop = h('it-shop');
+    await tb(admin).submit('SetPolicy', {
+      arguments: [JSON.stringify({ dailyCapMinutes: 480, storageCapMinutes: 90_000, maxSessionMinutes: 480, redeemRequiresEligibility: false, lotLifetimeDays: 0, dayOffsetMinutes: 480 })],
+    });
+    await tb(agent).submit('OpenAccount', { arguments: [alice, 'VOLUNTEER'] });
+    await tb(agent).submit('OpenAccount', { arguments: [elder, 'RESIDENT'] });
+    await tb(coordinator).submit('OpenAccount', { arguments: [shop, 'PROVIDER'] });
+    const end = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
+    const start = new Date(end.getTime() - 60 * 60_000);
+    await tb(agent).submit('LogSession', { arguments: ['it-s-1', alice, elder, 'ELDER_VISIT', start.toISOString(), end.toISOString()] });
+    await tb(agent).submit('ConfirmSession', { arguments: ['it-s-1'] });
+    await tb(coordinator).submit('AttestSession', { arguments: ['it-s-1', h('evidence')] });
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const id = `it-r-${i}`;
+        for (let attempt = 0; attempt < 60; attempt++) {
+          try {
+            const commit = await tb(agent).submitAsync('Redeem', { arguments: [id, alice, shop, '6', `order-${i}`] });
+            const status = await commit.getStatus();
+            if (status.code === StatusCode.VALID) return 'VALID';
+            if (status.code !== StatusCode.MVCC_READ_CONFLICT && status.code !== StatusCode.PHANTOM_READ_CONFLICT) return `COMMIT_${status.code}`;
+          } catch (error) {
+            return codeOf(error) ?? `ERROR ${(error as Error).message}`;
+          }
+        }
+        return 'GAVE_UP';
+      }),
+    );
+    const counts = outcomes.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o]: (acc[o] ?? 0) + 1 }), {});
+    expect(counts).to.deep.equal({ VALID: 10, 'TIMEBANK.INSUFFICIENT_BALANCE': 40 });
+    const account = JSON.parse(utf8(await tb(agent).evaluate('GetAccount', { arguments: [alice] }))) as Account;
+    expect(account.timeBalance).to.equal(0);
+    expect(account.time.redeemed).to.equal(60);
+  });
+});
