@@ -70,6 +70,7 @@ const envSchema = z.object({
       .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex private key')
       .default(HARDHAT_DEV_KEY),
   ),
+  EVM_ISSUER_KEYS_FILE: optionalString,
   EVM_CONFIRMATIONS: positiveInt(1, 64),
   EVM_TX_TIMEOUT_MS: positiveInt(60_000),
   OIDC_ISSUER: optionalString,
@@ -157,6 +158,8 @@ export interface Config {
     readonly rpcUrl: string;
     readonly deploymentFile: string;
     readonly signerKey: string;
+    /** JSON file `{ "<MSP id>": "0x<private key>" }`: each department's anchoring account. */
+    readonly issuerKeysFile: string | undefined;
     readonly confirmations: number;
     readonly txTimeoutMs: number;
   };
@@ -265,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       rpcUrl: e.EVM_RPC_URL,
       deploymentFile: resolve(e.EVM_DEPLOYMENT, path.join(dataDir, 'evm', 'deployments', '31337.json')),
       signerKey: e.EVM_SIGNER_KEY,
+      issuerKeysFile: e.EVM_ISSUER_KEYS_FILE === undefined ? undefined : path.resolve(cwd, e.EVM_ISSUER_KEYS_FILE),
       confirmations: e.EVM_CONFIRMATIONS,
       txTimeoutMs: e.EVM_TX_TIMEOUT_MS,
     },

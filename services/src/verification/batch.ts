@@ -3,8 +3,6 @@
  * targetHash and a Merkle proof to the batch root, ready for Fabric and TrustAnchor. All or
  * nothing: a batch with one bad row wraps nothing and reports every bad row.
  */
-import { SimpleMerkleTree } from '@openzeppelin/merkle-tree';
-import type { BytesLike } from '@openzeppelin/merkle-tree/dist/bytes';
 import { BatchError, DocumentFormatError, type BatchRowProblem } from './errors';
 import {
   CERTIFICATE_ID,
@@ -29,8 +27,8 @@ import {
   type LedgerRecordReference,
 } from './format';
 import { claimPath, fieldHash, headerOf, targetHashOf, visibleFieldHashes } from './fields';
-import { fromHex32, isHex32, keccak, toHex, type Hex32, type Keccak256 } from './hash';
-import { pairHash } from './merkle';
+import { isHex32, keccak, toHex, type Hex32, type Keccak256 } from './hash';
+import { buildMerkleTree } from './merkle';
 
 /** Types a certificate field may have (the chaincode's `FIELD_TYPES`). */
 export type FieldType = 'string' | 'date' | 'number' | 'boolean';
@@ -219,10 +217,6 @@ function saltAndHash(k: Keccak256, body: Record<string, JsonValue>, claims: read
   return { salts: map, targetHash: targetHashOf(k, hashes) };
 }
 
-function nodeHashWith(k: Keccak256): (a: BytesLike, b: BytesLike) => string {
-  return (a, b) => toHex(pairHash(k, fromHex32(typeof a === 'string' ? a : toHex(Uint8Array.from(a))), fromHex32(typeof b === 'string' ? b : toHex(Uint8Array.from(b)))));
-}
-
 /**
  * Wraps a batch of drafts: validates every draft, salts and hashes every field, builds the
  * Merkle tree over the targetHashes and attaches each document's proof. The batch of one has
@@ -272,8 +266,8 @@ export async function wrapBatch(drafts: readonly CertificateDraft[], options: Wr
     return saltAndHash(k, body, claims, slice);
   });
   const targetHashes = hashed.map((h) => h.targetHash);
-  const tree = SimpleMerkleTree.of(targetHashes, { nodeHash: nodeHashWith(k) });
-  const merkleRoot = tree.root as Hex32;
+  const tree = buildMerkleTree(k, targetHashes);
+  const merkleRoot = tree.root;
   const documents = bodies.map(({ body }, i) => {
     const h = hashed[i];
     if (h === undefined) throw new Error('unreachable: one hash per body');
@@ -283,7 +277,7 @@ export async function wrapBatch(drafts: readonly CertificateDraft[], options: Wr
       hidden: [],
       targetHash: h.targetHash,
       merkleRoot,
-      merkleProof: tree.getProof(i) as Hex32[],
+      merkleProof: tree.proofs[i] ?? [],
       anchor: { chainId: anchor.chainId, trustAnchor: anchor.trustAnchor },
     };
     return { ...body, proof } as unknown as CertificateDocument;
