@@ -173,7 +173,10 @@ class Journal {
       else entries.push(parseEntry(parsed, file, i + 1));
       validLength += Buffer.byteLength(line, "utf8") + 1;
     }
-    if (validLength < Buffer.byteLength(text, "utf8")) fs.truncateSync(file, validLength);
+    const length = Buffer.byteLength(text, "utf8");
+    if (validLength < length) fs.truncateSync(file, validLength);
+    // A complete last record whose newline was lost: restore it so the next append starts a line.
+    else if (validLength > length) fs.appendFileSync(file, "\n");
     return { header, entries };
   }
 

@@ -104,6 +104,31 @@ describe("embedded EVM node (scripts/evm-node.ts)", function () {
     expect((await rpc.getBlock("latest"))?.hash).to.equal(head?.hash);
   });
 
+  it("replays snapshots and reverts, multi-block mining and manual mining", async function () {
+    let { node, rpc } = await start();
+    const from = new Wallet(DEFAULT_KEY).address;
+    const snapshot = (await rpc.send("evm_snapshot", [])) as string;
+    await rpc.send("hardhat_mine", ["0x5", "0x3c"]);
+    await rpc.send("evm_revert", [snapshot]);
+    await rpc.send("hardhat_mine", ["0x3"]);
+    await rpc.send("evm_setAutomine", [false]);
+    const pending = (await rpc.send("eth_sendTransaction", [{ from, to: OTHER, value: "0x7" }])) as string;
+    await rpc.send("evm_mine", []);
+    await rpc.send("evm_setAutomine", [true]);
+    const head = await rpc.getBlock("latest");
+    expect(head?.number).to.equal(4);
+    expect(head?.transactions).to.deep.equal([pending]);
+    await stop(node);
+
+    ({ node, rpc } = await start());
+    const restored = await rpc.getBlock("latest");
+    expect(restored?.hash).to.equal(head?.hash);
+    expect((await rpc.getTransactionReceipt(pending))?.blockNumber).to.equal(4);
+    // Automine is back on, as it was when the node stopped.
+    await rpc.send("eth_sendTransaction", [{ from, to: OTHER, value: "0x1" }]);
+    expect(await rpc.getBlockNumber()).to.equal(5);
+  });
+
   it("restarts an empty chain with the same genesis block", async function () {
     let { node, rpc } = await start();
     const genesis = await rpc.getBlock(0);
