@@ -150,6 +150,22 @@ describe("embedded EVM node (scripts/evm-node.ts)", function () {
     expect(fs.readFileSync(path.join(dataDir, "journal.jsonl"), "utf8").endsWith("\n")).to.be.true;
   });
 
+  it("keeps a complete last record whose newline was lost, and appends after it", async function () {
+    let { node, rpc } = await start();
+    await rpc.send("evm_mine", []);
+    await stop(node);
+    const file = path.join(dataDir, "journal.jsonl");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").trimEnd());
+
+    ({ node, rpc } = await start());
+    await rpc.send("evm_mine", []);
+    const head = await rpc.getBlock("latest");
+    expect(head?.number).to.equal(2);
+    await stop(node);
+    ({ node, rpc } = await start());
+    expect((await rpc.getBlock("latest"))?.hash).to.equal(head?.hash);
+  });
+
   it("refuses a journal damaged in the middle", async function () {
     const { node, rpc } = await start();
     await rpc.send("evm_mine", []);
