@@ -197,3 +197,29 @@ describe('local days of the daily cap (unit)', () => {
     expect(shiftDay('2024-12-31', 1)).to.equal('2025-01-01');
   });
 });
+
+describe('personal data guards (unit)', () => {
+  const input = new Input('TIMEBANK', 'x');
+
+  it('refuses ids that are identity or mobile numbers, and texts that contain them', () => {
+    for (const id of ['110101199003077777', '11010119900307777X', '110101900307777', '13812345678']) {
+      expect(() => input.id('id', id), id).to.throw('looks like an identity or phone number');
+    }
+    expect(input.id('id', 'order-13812345678x')).to.equal('order-13812345678x');
+    expect(input.id('id', 'a1b2c3d4e5f60718293a4b5c6d7e8f90')).to.equal('a1b2c3d4e5f60718293a4b5c6d7e8f90');
+    expect(() => input.text('reasonText', 'holder 110101199003077777 moved')).to.throw('identity or phone number');
+    expect(() => input.text('reasonText', 'call 13812345678')).to.throw('identity or phone number');
+    expect(input.text('reasonText', 'moved on 2025-03-01, file 2025/123')).to.equal('moved on 2025-03-01, file 2025/123');
+  });
+
+  it('masks long digit runs when it echoes a refused value', () => {
+    let message = '';
+    try {
+      input.hash('subjectRef', '110101199003077777');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.contain('subjectRef must be 0x');
+    expect(message).to.not.contain('199003077777');
+  });
+});

@@ -24,8 +24,25 @@ const ISO_UTC_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\
 /** Longest free text accepted anywhere (reason texts, names). */
 export const MAX_TEXT = 500;
 
+// Resident identity numbers (15 or 18 characters) and mainland mobile numbers: what personal
+// data most often looks like when it is typed where an opaque id or a reason belongs.
+const IDENTITY_NUMBER = /(?:^|[^0-9])(?:\d{17}[\dXx]|\d{15})(?:$|[^0-9])/;
+const MOBILE_NUMBER = /(?:^|[^0-9])1[3-9]\d{9}(?:$|[^0-9])/;
+
+/**
+ * Whether a text contains something shaped like a resident identity number or a mobile number.
+ *
+ * @param text - any text
+ * @returns true when it should not go to the ledger
+ */
+export function looksPersonal(text: string): boolean {
+  return IDENTITY_NUMBER.test(text) || MOBILE_NUMBER.test(text);
+}
+
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  // Rejected input is echoed for the caller, but long digit runs are masked: a refused value
+  // may be exactly the identity number that must not travel further (logs, error details).
+  if (typeof value === 'string') return JSON.stringify((value.length > 80 ? `${value.slice(0, 80)}…` : value).replace(/\d{6,}/g, '…'));
   if (value === undefined) return 'nothing';
   return typeof value;
 }
@@ -78,6 +95,8 @@ export class Input {
     if (!ID_PATTERN.test(s)) {
       this.fail(`${name} must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit, got ${describe(s)}`);
     }
+    // Only a whole id is checked: hex ids may contain long digit runs by chance.
+    if (/^(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9})$/.test(s)) this.fail(`${name} looks like an identity or phone number; ids on the ledger must be opaque`);
     return s;
   }
 
@@ -122,6 +141,7 @@ export class Input {
     if (s.length < min || s.length > max) this.fail(`${name} must be ${min}-${max} characters, got ${s.length}`);
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(s)) this.fail(`${name} must not contain control characters`);
+    if (looksPersonal(s)) this.fail(`${name} seems to contain an identity or phone number; no personal data goes to the ledger`);
     return s;
   }
 
