@@ -91,9 +91,11 @@ export class ChaincodeRuntime {
   private spawn(folder: string, logDir: string): void {
     mkdirSync(logDir, { recursive: true });
     const log = openSync(join(logDir, `chaincode-${this.definition.name}.log`), 'a');
+    // DEVNET_CHAINCODE_NODE_ARGS passes flags such as --inspect or --cpu-prof to chaincode processes.
+    const nodeArgs = (process.env.DEVNET_CHAINCODE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
     const child = spawn(
       process.execPath,
-      ['--require', join(__dirname, 'exit-with-parent.cjs'), shimCli(folder), 'server', '--chaincode-address', this.address, '--chaincode-id', this.ccid, '--module-path', folder],
+      [...nodeArgs, '--require', join(__dirname, 'exit-with-parent.cjs'), shimCli(folder), 'server', '--chaincode-address', this.address, '--chaincode-id', this.ccid, '--module-path', folder],
       {
         cwd: folder,
         stdio: ['ignore', log, log, 'ipc'],
@@ -148,7 +150,7 @@ export class ChaincodeRuntime {
     }
   }
 
-  /** Closes every stream and stops a spawned server (SIGTERM, then SIGKILL after 3 s). */
+  /** Closes every stream and stops a spawned server (IPC close, then SIGTERM after 1 s, SIGKILL after 3 s). */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const pending of this.streams.values()) {
@@ -159,14 +161,17 @@ export class ChaincodeRuntime {
     const child = this.child;
     if (child === undefined) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-      }, 3_000);
+      // Closing the IPC channel makes the preloaded hook exit(0), which lets the process flush
+      // (e.g. --cpu-prof output); SIGTERM and then SIGKILL follow if it does not.
+      const term = setTimeout(() => child.kill('SIGTERM'), 1_000);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
       child.once('exit', () => {
-        clearTimeout(timer);
+        clearTimeout(term);
+        clearTimeout(kill);
         resolve();
       });
-      child.kill('SIGTERM');
+      if (child.connected) child.disconnect();
+      else child.kill('SIGTERM');
     });
   }
 }

@@ -2,8 +2,6 @@
  * Commit notifications for CommitStatus. A waiter is registered before the ledger is checked, so
  * a commit landing between the two cannot be missed.
  */
-import { transactionsFilter } from '../ledger/block';
-import { unpackTransaction } from '../protos';
 import type { Ledger } from '../ledger/ledger';
 
 /** A transaction's final status. */
@@ -18,22 +16,14 @@ export class CommitNotifier {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly ledger: Ledger) {
-    this.unsubscribe = ledger.onBlock(({ number, block, txFilter }) => {
+    this.unsubscribe = ledger.onBlock(({ number, txFilter, txIds }) => {
       if (this.waiters.size === 0) return;
-      const envelopes = block.getData()?.getDataList_asU8() ?? [];
-      const filter = txFilter.length > 0 ? txFilter : transactionsFilter(block);
-      envelopes.forEach((envelope, i) => {
-        let txId: string;
-        try {
-          txId = unpackTransaction(envelope).txId;
-        } catch {
-          return;
-        }
+      txIds.forEach((txId, i) => {
         const set = this.waiters.get(txId);
         if (set === undefined) return;
         // A later duplicate does not change the status of the first commit.
         const committed = this.ledger.state.transaction(txId);
-        const status = committed !== undefined ? { code: committed.code, blockNumber: committed.block } : { code: filter[i] ?? 255, blockNumber: number };
+        const status = committed !== undefined ? { code: committed.code, blockNumber: committed.block } : { code: txFilter[i] ?? 255, blockNumber: number };
         this.waiters.delete(txId);
         for (const resolve of set) resolve(status);
       });

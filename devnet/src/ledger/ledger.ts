@@ -22,6 +22,8 @@ export interface CommittedBlock {
   number: number;
   block: common.Block;
   txFilter: Uint8Array;
+  /** Transaction ids by position ('' where the envelope had none), so listeners need not re-parse. */
+  txIds: readonly string[];
 }
 
 /** One entry of a key's history, newest first when returned by {@link Ledger.history}. */
@@ -152,7 +154,7 @@ export class Ledger {
    * Makes a block of `envelopes` with their validation codes and `update`, appends it durably,
    * applies the state under the exclusive lock, then notifies listeners.
    */
-  async commit(envelopes: readonly Uint8Array[], txFilter: Uint8Array, update: Omit<BlockUpdate, 'block'>): Promise<CommittedBlock> {
+  async commit(envelopes: readonly Uint8Array[], txFilter: Uint8Array, update: Omit<BlockUpdate, 'block'>, txIds: readonly string[] = []): Promise<CommittedBlock> {
     const number = this.store.height;
     const commitHash = createHash('sha256').update(this.lastCommitHash).update(txFilter);
     for (const w of update.writes) commitHash.update(`${w.namespace}\u0000${w.key}\u0000${w.tx}`).update(w.value ?? '');
@@ -169,7 +171,7 @@ export class Ledger {
     this.lastCommitHash = commitHashOf(block);
     this.remember(number, block);
     this.maybeSnapshot();
-    const committed = { number, block, txFilter };
+    const committed = { number, block, txFilter, txIds };
     for (const listener of [...this.listeners]) listener(committed);
     return committed;
   }

@@ -42,6 +42,7 @@ export class Committer {
     const filter = new Uint8Array(envelopes.length);
     const writes: StateWrite[] = [];
     const txIds: { txId: string; tx: number; code: number }[] = [];
+    const positions: string[] = envelopes.map(() => '');
     envelopes.forEach((envelope, tx) => {
       let unpacked: UnpackedTransaction | undefined;
       let code: number;
@@ -52,6 +53,7 @@ export class Committer {
         code = unpacked === undefined ? TxValidationCode.BAD_PAYLOAD : TxValidationCode.INVALID_ENDORSER_TRANSACTION;
       }
       filter[tx] = code;
+      positions[tx] = unpacked?.txId ?? '';
       if (unpacked !== undefined && unpacked.txId !== '' && code !== TxValidationCode.DUPLICATE_TXID) {
         seenTxIds.add(unpacked.txId);
         txIds.push({ txId: unpacked.txId, tx, code });
@@ -67,7 +69,7 @@ export class Committer {
       }
       writes.push(...txWrites);
     });
-    return this.ledger.commit(envelopes, filter, { writes, txIds });
+    return this.ledger.commit(envelopes, filter, { writes, txIds }, positions);
   }
 
   private validate(tx: UnpackedTransaction, seenTxIds: ReadonlySet<string>, overlay: ReadonlyMap<string, OverlayEntry>): number {
