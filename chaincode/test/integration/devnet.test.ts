@@ -162,6 +162,11 @@ describe('chaincode ctl on the devnet through the real Gateway client (integrati
 
     const revoked = JSON.parse(utf8(await police.contract('certificate').submit('RevokeCertificate', { arguments: ['it-c-1', 'ISSUED_IN_ERROR', ''] }))) as CertificateRecord;
     expect(revoked.status).to.equal('REVOKED');
+    const history = JSON.parse(utf8(await admin.contract('certificate').evaluate('GetCertificateHistory', { arguments: ['it-c-1'] }))) as { txId: string; value: CertificateRecord }[];
+    expect(history.map((e) => [e.txId, e.value.status])).to.deep.equal([
+      [commit.getTransactionId(), 'ISSUED'],
+      [revoked.statusChanges[0]?.txId, 'REVOKED'],
+    ]);
   });
 
   it('enforces the case key\'s endorsement policy on the devnet: a transfer is accepted only with both departments endorsing', async () => {
@@ -235,5 +240,14 @@ describe('chaincode ctl on the devnet through the real Gateway client (integrati
     const account = JSON.parse(utf8(await tb(agent).evaluate('GetAccount', { arguments: [alice] }))) as Account;
     expect(account.timeBalance).to.equal(0);
     expect(account.time.redeemed).to.equal(60);
+    // The statement pages through the devnet's paginated range queries: MINT then ten REDEEMs.
+    let bookmark = '';
+    const kinds: string[] = [];
+    do {
+      const page = JSON.parse(utf8(await tb(agent).evaluate('GetStatement', { arguments: [alice, '4', bookmark] }))) as { entries: { kind: string }[]; bookmark: string };
+      kinds.push(...page.entries.map((e) => e.kind));
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+    expect(kinds).to.deep.equal(['MINT', ...Array.from({ length: 10 }, () => 'REDEEM')]);
   });
 });
