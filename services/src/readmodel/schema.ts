@@ -8,6 +8,8 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 /** int8 as the drivers return it (pg: string; PGlite: number or bigint). */
 export type Int8 = ColumnType<string | number | bigint, number | bigint | string, number | bigint | string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default: optional on insert. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface CertificatesTable {
   id: string;
@@ -26,6 +28,15 @@ export interface CertificatesTable {
   last_tx_id: string;
   last_block: Int8;
   record: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface CertificateTypesTable {
+  code: string;
+  name: string;
+  version: number;
+  definition: JSONColumnType<Record<string, unknown>>;
+  last_tx_id: string;
+  last_block: Int8;
 }
 
 export interface CertificateEventsTable {
@@ -65,17 +76,18 @@ export interface AnchorRevocationsTable {
 }
 
 export interface OutboxTable {
-  id: Generated<Int8>;
+  /** Generated identity: never written, read as the driver returns int8. */
+  id: ColumnType<string | number | bigint, never, never>;
   kind: string;
   dedupe_key: string;
   payload: JSONColumnType<Record<string, unknown>>;
   status: 'pending' | 'done' | 'dead';
   attempts: Generated<number>;
-  next_attempt_at: Generated<Timestamp>;
+  next_attempt_at: DefaultedTimestamp;
   last_error: string | null;
   result: JSONColumnType<Record<string, unknown>, string | null, string | null> | null;
   source_tx_id: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
   completed_at: Timestamp | null;
 }
 
@@ -89,11 +101,12 @@ export interface IdempotencyKeysTable {
   response_body: JSONColumnType<Record<string, unknown>, string | null, string | null> | null;
   context: JSONColumnType<Record<string, unknown>, string | null, string | null> | null;
   locked_until: Timestamp;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
 }
 
 export interface Database {
   certificates: CertificatesTable;
+  certificate_types: CertificateTypesTable;
   certificate_events: CertificateEventsTable;
   projector_checkpoints: ProjectorCheckpointsTable;
   anchors: AnchorsTable;
@@ -106,6 +119,7 @@ export interface Database {
 export const PROJECTION_TABLES = [
   'certificate_events',
   'certificates',
+  'certificate_types',
   'anchor_revocations',
   'anchors',
   'projector_checkpoints',

@@ -290,7 +290,12 @@ export async function createOfflineBundle(document: CertificateDocument, ports: 
   if (targetHash === undefined || merkleRoot === undefined || merkleProof === undefined || certificateId === undefined || issuerMspId === undefined || typeCode === undefined) {
     throw new DocumentFormatError(read.integrityProblem?.detail ?? read.merkleProblem?.detail ?? 'The document cannot be bundled.');
   }
-  const nodes = pathNodes(k, targetHash, merkleProof);
+  let nodes: Hex32[];
+  try {
+    nodes = pathNodes(k, targetHash, merkleProof);
+  } catch (err) {
+    throw new DocumentFormatError('The document\'s Merkle proof is not a list of 32-byte hashes.', 'proof.merkleProof', err);
+  }
   if (nodes[nodes.length - 1] !== merkleRoot) throw new DocumentFormatError('The document is not in the batch it names.');
   const departmentId = keccakText(issuerMspId);
   const certType = keccakText(typeCode);

@@ -53,15 +53,30 @@ class AnswerCache<V> {
 
   /**
    * The cached answer, or `load()`'s, cached once it succeeds; `settled` decides whether the
-   * answer can never change.
+   * answer can never change. `now` lets a caller asking many questions read the clock once.
    */
-  get(key: string, load: () => Promise<V>, settled: (value: V) => boolean): Promise<V> {
-    const now = this.clock();
+  get(key: string, load: () => Promise<V>, settled: (value: V) => boolean, now = this.clock()): Promise<V> {
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.expires > now) return hit.value;
     const value = load();
+    this.put(key, value, settled, now);
+    return value;
+  }
+
+  /** The fresh cached answer, or undefined. */
+  fresh(key: string, now: number): Promise<V> | undefined {
+    const hit = this.entries.get(key);
+    return hit !== undefined && hit.expires > now ? hit.value : undefined;
+  }
+
+  put(key: string, value: Promise<V>, settled: (value: V) => boolean, now: number): void {
     const entry: Entry<V> = { value, expires: now + this.ttlMs };
-    this.set(key, entry);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
     value.then(
       (v) => {
         if (settled(v)) entry.expires = Number.POSITIVE_INFINITY;
@@ -70,22 +85,6 @@ class AnswerCache<V> {
         if (this.entries.get(key) === entry) this.entries.delete(key);
       },
     );
-    return value;
-  }
-
-  /** The cached answer if fresh and already known to have succeeded, else undefined. */
-  peek(key: string): Entry<V> | undefined {
-    const hit = this.entries.get(key);
-    return hit !== undefined && hit.expires > this.clock() ? hit : undefined;
-  }
-
-  set(key: string, entry: Entry<V>): void {
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
-    }
   }
 
   clear(): void {
@@ -102,15 +101,38 @@ export interface CachedAnchorReader extends AnchorReader {
   clear(): void;
 }
 
+const NOT_REVOKED: NodeRevocation = { at: 0, reasonCode: 0 };
+
 /**
- * Wraps an anchor reader with a cache. Revocation questions about several nodes ask the inner
- * reader only for the nodes it has no fresh answer for, in one call.
+ * Wraps an anchor reader with a cache. When the inner reader can list a batch's revoked nodes
+ * (`revokedNodesIn`), one question per batch root and TTL answers for every document of the
+ * batch; otherwise each node is cached on its own, and the nodes without a fresh answer are
+ * asked together in one call.
  */
 export function cachedAnchorReader(inner: AnchorReader, options: CacheOptions = {}): CachedAnchorReader {
   const [ttl, max, clock] = settings(options);
   const network = new AnswerCache<AnchorNetwork>(ttl, 1, clock);
   const roots = new AnswerCache<RootInfo>(ttl, max, clock);
   const nodes = new AnswerCache<NodeRevocation>(ttl, max, clock);
+  const batches = new AnswerCache<ReadonlyMap<string, NodeRevocation>>(ttl, max, clock);
+  const listRevoked = inner.revokedNodesIn?.bind(inner);
+
+  async function byNode(asked: readonly Hex32[]): Promise<readonly NodeRevocation[]> {
+    const now = clock();
+    const answers = asked.map((n) => nodes.fresh(n, now));
+    const missing = [...new Set(asked.filter((_, i) => answers[i] === undefined))];
+    if (missing.length > 0) {
+      const batch = inner.revocations(missing).then((list) => {
+        if (list.length !== missing.length) throw new Error(`asked about ${missing.length} nodes, got ${list.length} answers`);
+        return list;
+      });
+      missing.forEach((node, i) => {
+        nodes.put(node, batch.then((list) => list[i] ?? NOT_REVOKED), (r) => r.at !== 0, now);
+      });
+    }
+    return Promise.all(asked.map((n, i) => answers[i] ?? nodes.get(n, () => inner.revocations([n]).then((a) => a[0] ?? NOT_REVOKED), (r) => r.at !== 0, now)));
+  }
+
   const reader: CachedAnchorReader = {
     network: () =>
       network.get(
@@ -125,27 +147,20 @@ export function cachedAnchorReader(inner: AnchorReader, options: CacheOptions = 
         (info) => info.issuedAt !== 0,
       ),
     revocations: async (asked: readonly Hex32[]) => {
-      const missing = [...new Set(asked.filter((n) => nodes.peek(n) === undefined))];
-      if (missing.length > 0) {
-        const batch = inner.revocations(missing).then((answers) => {
-          if (answers.length !== missing.length) throw new Error(`asked about ${missing.length} nodes, got ${answers.length} answers`);
-          return answers;
-        });
-        missing.forEach((node, i) => {
-          // Primes the cache; the Promise.all below awaits the same entries.
-          void nodes.get(
-            node,
-            () => batch.then((answers) => answers[i] as NodeRevocation),
-            (r) => r.at !== 0,
-          );
-        });
-      }
-      return Promise.all(asked.map((n) => nodes.get(n, () => inner.revocations([n]).then((a) => a[0] as NodeRevocation), (r) => r.at !== 0)));
+      const root = asked[asked.length - 1];
+      if (listRevoked === undefined || root === undefined) return byNode(asked);
+      const revoked = await batches.get(
+        root,
+        () => listRevoked(root),
+        () => false,
+      );
+      return asked.map((n) => revoked.get(n) ?? NOT_REVOKED);
     },
     clear: () => {
       network.clear();
       roots.clear();
       nodes.clear();
+      batches.clear();
     },
   };
   if (inner.observedAt !== undefined) Object.assign(reader, { observedAt: inner.observedAt });

@@ -16,6 +16,7 @@ export const TRUST_ANCHOR_ABI = [
   'function issuerOf(bytes32 root) view returns (address account, bytes32 departmentId)',
   'function revokedAt(bytes32 node) view returns (uint64 at, uint16 reasonCode)',
   'function multicall(bytes[] data) returns (bytes[] results)',
+  'event RootRevoked(bytes32 indexed root, bytes32 indexed node, uint16 reasonCode, uint64 revokedAt)',
 ] as const;
 
 /** The IssuerRegistry views the verifier reads (contracts/interfaces/IIssuerRegistry.sol). */
@@ -83,11 +84,13 @@ export class EthersAnchorReader implements AnchorReader {
    * @param provider - any ethers provider (JSON-RPC, browser wallet)
    * @param address - the TrustAnchor address
    * @param chainId - the chain the deployment is on; the endpoint is checked to serve it
+   * @param fromBlock - the contract's deployment block, where event searches start
    */
   constructor(
     private readonly provider: Provider,
     address: string,
     private readonly chainId: number,
+    private readonly fromBlock = 0,
   ) {
     this.address = getAddress(address);
   }
@@ -126,6 +129,24 @@ export class EthersAnchorReader implements AnchorReader {
     const dept = String(departmentId);
     if (!isHex32(dept)) throw new Error('issuerOf returned a malformed department id');
     return { issuedAt: toSeconds(issuedAt), issuerAccount: String(account), departmentId: dept };
+  }
+
+  /** Every revoked node of a batch, from its `RootRevoked` events (one `eth_getLogs`). */
+  async revokedNodesIn(root: Hex32): Promise<ReadonlyMap<string, NodeRevocation>> {
+    const event = trustAnchor.getEvent('RootRevoked');
+    if (event === null) throw new Error('RootRevoked is not in the ABI');
+    const logs = await this.provider.getLogs({ address: this.address, topics: [event.topicHash, root], fromBlock: this.fromBlock, toBlock: 'latest' });
+    const revoked = new Map<string, NodeRevocation>();
+    for (const log of logs) {
+      const parsed = trustAnchor.parseLog({ topics: [...log.topics], data: log.data });
+      if (parsed === null) continue;
+      const node = String(parsed.args.node).toLowerCase();
+      const at = toSeconds(parsed.args.revokedAt);
+      const known = revoked.get(node);
+      // TrustAnchor records a node's revocation once; keep the earliest should a chain say otherwise.
+      if (known === undefined || at < known.at) revoked.set(node, { at, reasonCode: Number(parsed.args.reasonCode) });
+    }
+    return revoked;
   }
 
   async revocations(nodes: readonly Hex32[]): Promise<readonly NodeRevocation[]> {
@@ -195,7 +216,8 @@ export function createEvmPorts(options: { readonly deployment: unknown; readonly
       throw new VerificationOptionsError(`${options.rpcUrl} is not a URL`, 'rpcUrl', err);
     }
     const network = Network.from(deployment.chainId);
-    const rpc = new JsonRpcProvider(url.toString(), network, { staticNetwork: network });
+    // ethers' own 250 ms response cache would hide a fresh revocation; cache.ts is the one cache policy.
+    const rpc = new JsonRpcProvider(url.toString(), network, { staticNetwork: network, cacheTimeout: -1 });
     provider = rpc;
     destroy = () => {
       rpc.destroy();
@@ -206,7 +228,7 @@ export function createEvmPorts(options: { readonly deployment: unknown; readonly
   const anchorAddress = deployment.contracts.TrustAnchor?.address ?? '';
   const registryAddress = deployment.contracts.IssuerRegistry?.address ?? '';
   return {
-    anchor: new EthersAnchorReader(provider, anchorAddress, deployment.chainId),
+    anchor: new EthersAnchorReader(provider, anchorAddress, deployment.chainId, deployment.contracts.TrustAnchor?.blockNumber ?? 0),
     issuers: new EthersIssuerDirectory(provider, registryAddress),
     provider,
     destroy,

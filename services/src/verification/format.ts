@@ -31,7 +31,7 @@ export const MUST_SHOW_SUBJECT_MEMBERS: readonly string[] = ['id', 'certificateT
 export const LIMITS = {
   /** Disclosable claims plus hidden claims per document. */
   maxFields: 256,
-  /** Nesting depth of any value. */
+  /** Nesting depth named when a document is too deep to canonicalise (ours never pass 3). */
   maxDepth: 32,
   /** Merkle proof length: 2^32 leaves is far beyond the 10,000-document batch limit. */
   maxProofLength: 32,
@@ -143,9 +143,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Parsed dateTimeStamps: certificates of one batch share their validity dates. Bounded. */
+const parsedTimes = new Map<string, number | undefined>();
+
 /** Unix seconds of a dateTimeStamp, or undefined when it is not one. */
 export function parseDateTimeStamp(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !DATE_TIME_STAMP.test(value)) return undefined;
+  if (typeof value !== 'string') return undefined;
+  if (parsedTimes.has(value)) return parsedTimes.get(value);
+  const parsed = parseTime(value);
+  if (parsedTimes.size >= 10_000) parsedTimes.clear();
+  parsedTimes.set(value, parsed);
+  return parsed;
+}
+
+function parseTime(value: string): number | undefined {
+  if (!DATE_TIME_STAMP.test(value)) return undefined;
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) return undefined;
   // Date.parse accepts 2025-02-30 by rolling over; a real calendar date must round-trip.
@@ -155,8 +167,8 @@ export function parseDateTimeStamp(value: unknown): number | undefined {
   return Math.floor(ms / 1000);
 }
 
-/** Depth of the deepest value, stopping as soon as `limit` is passed. */
-function depthExceeds(value: unknown, limit: number): boolean {
+/** Whether a value nests deeper than `limit`, stopping as soon as it does. */
+export function depthExceeds(value: unknown, limit: number): boolean {
   if (limit < 0) return true;
   if (typeof value !== 'object' || value === null) return false;
   const children = Array.isArray(value) ? value : Object.values(value);
@@ -309,9 +321,12 @@ function readMerkle(proof: Record<string, unknown>): { problem?: Problem; merkle
   const root = proof.merkleRoot;
   if (!isHex32(root)) return { problem: problem('FORMAT', 'The document\'s "proof.merkleRoot" is not a 32-byte hash.') };
   const path = proof.merkleProof;
-  if (!Array.isArray(path) || !path.every(isHex32)) return { problem: problem('FORMAT', 'The document\'s "proof.merkleProof" is not a list of 32-byte hashes.') };
+  // Only the shape here: the digits are checked when the path is hashed (a bad one fails the check).
+  if (!Array.isArray(path) || !path.every((p) => typeof p === 'string' && p.length === 66)) {
+    return { problem: problem('FORMAT', 'The document\'s "proof.merkleProof" is not a list of 32-byte hashes.') };
+  }
   if (path.length > LIMITS.maxProofLength) return { problem: problem('FORMAT', `The document's Merkle proof is longer than ${LIMITS.maxProofLength} steps.`) };
-  return { merkleRoot: root, merkleProof: path };
+  return { merkleRoot: root, merkleProof: path as Hex32[] };
 }
 
 function readAnchor(proof: Record<string, unknown>): { problem?: Problem; anchor?: AnchorReference } {
@@ -355,7 +370,6 @@ export function readDocument(input: unknown): ReadDocument | { unreadable: Probl
   if (proof.type !== PROOF_TYPE) return { unreadable: problem('FORMAT', `This document's proof is of an unknown kind (expected ${PROOF_TYPE}).`) };
   const extra = unknownMember(proof, PROOF_MEMBERS);
   if (extra !== undefined) return { unreadable: problem('FORMAT', `This document's proof has a member this format does not define ("${extra}").`) };
-  if (depthExceeds(input, LIMITS.maxDepth)) return { unreadable: problem('FORMAT', `This document is nested more than ${LIMITS.maxDepth} levels deep.`) };
   const envelope = readEnvelope(input);
   const fields = readFields(input, proof);
   const merkle = readMerkle(proof);

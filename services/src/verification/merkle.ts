@@ -16,22 +16,25 @@ export function pairHash(k: Keccak256, a: Uint8Array, b: Uint8Array): Uint8Array
 }
 
 /**
- * Parents already computed, keyed by their two children in order. Documents of one batch share
- * the upper part of their paths, so a verifier checking many of them hashes each inner node once;
- * a memo of a pure function cannot change an answer. Bounded: emptied when full.
+ * Parents already computed, keyed by one child and remembering the sibling they were computed
+ * with. Documents of one batch share the upper part of their paths, so a verifier checking many
+ * of them hashes each inner node once; a memo of a pure function cannot change an answer, and a
+ * different sibling simply misses. Bounded: emptied when full.
  */
-const parents = new Map<string, Hex32>();
+const parents = new Map<string, { readonly sibling: string; readonly parent: Hex32 }>();
 const MAX_MEMO = 200_000;
 
-/** The parent of two nodes given as wire hex (fixed-length lowercase hex sorts as its bytes do). */
-export function parentOf(k: Keccak256, a: Hex32, b: Hex32): Hex32 {
-  const key = a <= b ? a + b : b + a;
-  let parent = parents.get(key);
-  if (parent === undefined) {
-    parent = toHex(a <= b ? k.bytes(fromHex32(a), fromHex32(b)) : k.bytes(fromHex32(b), fromHex32(a)));
-    if (parents.size >= MAX_MEMO) parents.clear();
-    parents.set(key, parent);
-  }
+/**
+ * The parent of two nodes given as wire hex (fixed-length lowercase hex sorts as its bytes do).
+ *
+ * @throws RangeError when a node is not bytes32 wire hex
+ */
+export function parentOf(k: Keccak256, child: Hex32, sibling: Hex32): Hex32 {
+  const known = parents.get(child);
+  if (known !== undefined && known.sibling === sibling) return known.parent;
+  const parent = toHex(child <= sibling ? k.bytes(fromHex32(child), fromHex32(sibling)) : k.bytes(fromHex32(sibling), fromHex32(child)));
+  if (parents.size >= MAX_MEMO) parents.clear();
+  parents.set(child, { sibling, parent });
   return parent;
 }
 

@@ -36,8 +36,13 @@ export interface NodeRevocation {
 export interface AnchorReader {
   network(): Promise<AnchorNetwork>;
   rootInfo(root: Hex32): Promise<RootInfo>;
-  /** One answer per node, in the order asked. */
+  /** Each node's own revocation, in the order asked; `nodes` is a Merkle path, leaf first and batch root last. */
   revocations(nodes: readonly Hex32[]): Promise<readonly NodeRevocation[]>;
+  /**
+   * Optional: every revoked node of the batch `root` (the root included), so a cache can answer
+   * for all the documents of a batch with one question. Readers that cannot list them omit it.
+   */
+  revokedNodesIn?(root: Hex32): Promise<ReadonlyMap<string, NodeRevocation>>;
   /** Set when answers come from a snapshot rather than the live chain: when it was taken. */
   readonly observedAt?: number;
 }

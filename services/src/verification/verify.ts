@@ -6,7 +6,7 @@
  * counts).
  */
 import { VerificationOptionsError, PortUnavailableError } from './errors';
-import { readDocument, type ReadDocument } from './format';
+import { LIMITS, depthExceeds, readDocument, type ReadDocument } from './format';
 import { visibleFieldHashes, targetHashOf } from './fields';
 import { keccak, keccakText, type Hex32, type Keccak256 } from './hash';
 import { ledgerStatusAt } from './ledger-status';
@@ -89,13 +89,22 @@ function toDate(value: Date | string, name: string): Date {
   return date;
 }
 
-/** `2025-03-01 10:00:00 UTC`: unambiguous for people in any locale. */
-export function formatTime(unixSeconds: number): string {
-  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+/** ISO strings of instants already formatted: documents of a batch share their times. Bounded. */
+const isoTimes = new Map<number, string>();
 
 function iso(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString();
+  let text = isoTimes.get(unixSeconds);
+  if (text === undefined) {
+    text = new Date(unixSeconds * 1000).toISOString();
+    if (isoTimes.size >= 10_000) isoTimes.clear();
+    isoTimes.set(unixSeconds, text);
+  }
+  return text;
+}
+
+/** `2025-03-01 10:00:00 UTC`: unambiguous for people in any locale. */
+export function formatTime(unixSeconds: number): string {
+  return `${iso(unixSeconds).slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 function short(hex: string): string {
@@ -215,7 +224,11 @@ function checkIntegrity(k: Keccak256, read: ReadDocument): Check {
   try {
     visible = visibleFieldHashes(k, read);
   } catch {
-    return check('integrity', false, 'FORMAT', 'The certificate contains values that cannot be read as JSON.');
+    // Only the canonicaliser walks the whole document; its failure is the place to say why.
+    const detail = depthExceeds(read.raw, LIMITS.maxDepth)
+      ? `The certificate is nested more than ${LIMITS.maxDepth} levels deep.`
+      : 'The certificate contains values that cannot be read as JSON.';
+    return check('integrity', false, 'FORMAT', detail);
   }
   const hidden = new Set<string>(read.hidden);
   if (visible.some((h) => hidden.has(h))) {
@@ -243,7 +256,12 @@ function checkInclusion(k: Keccak256, read: ReadDocument): { result: Check; node
   if (read.merkleProblem !== undefined || read.merkleRoot === undefined || read.merkleProof === undefined) {
     return { result: check('batchInclusion', false, 'FORMAT', read.merkleProblem?.detail ?? 'The batch proof cannot be read.'), nodes: undefined };
   }
-  const nodes = pathNodes(k, read.targetHash, read.merkleProof);
+  let nodes: Hex32[];
+  try {
+    nodes = pathNodes(k, read.targetHash, read.merkleProof);
+  } catch {
+    return { result: check('batchInclusion', false, 'FORMAT', 'The document\'s "proof.merkleProof" is not a list of 32-byte hashes.'), nodes: undefined };
+  }
   if (nodes[nodes.length - 1] !== read.merkleRoot) {
     return { result: check('batchInclusion', false, 'NOT_IN_BATCH', 'The proof does not place this certificate in the batch it names.'), nodes: undefined };
   }

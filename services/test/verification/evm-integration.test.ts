@@ -214,9 +214,19 @@ describe('verification: against the real contracts on the embedded EVM node', fu
     expect(codeOf(await check(earlyDoc), 'issuerAllowed'), 'the early one stays refused').to.equal('NOT_AUTHORIZED');
   });
 
-  it('verifies through the caching wrappers with the same answers', async () => {
+  it('verifies through the caching wrappers with the same answers, revocations read from events', async () => {
     const docs = await issue(await drafts(4, 600));
     const cached = { anchor: cachedAnchorReader(evm.anchor), issuers: cachedIssuerDirectory(evm.issuers) };
     for (const doc of [...docs, ...docs]) expect((await check(doc, cached)).valid).to.equal(true);
+    const doc = docs[1] as CertificateDocument;
+    const anchor = TrustAnchor__factory.connect(deployment.contracts.TrustAnchor?.address ?? '', new Wallet(CIVIL_KEY, rpc));
+    await (await anchor['revoke(bytes32,bytes32,bytes32[],uint16)'](doc.proof.merkleRoot, doc.proof.targetHash, [...doc.proof.merkleProof], 4)).wait();
+    const listed = await evm.anchor.revokedNodesIn(doc.proof.merkleRoot);
+    const [direct] = await evm.anchor.revocations([doc.proof.targetHash]);
+    expect(listed.get(doc.proof.targetHash)).to.deep.equal(direct);
+    expect(direct?.reasonCode).to.equal(4);
+    const fresh = { anchor: cachedAnchorReader(evm.anchor), issuers: cachedIssuerDirectory(evm.issuers) };
+    const results = await Promise.all(docs.map((d) => check(d, fresh)));
+    expect(results.map((r) => codeOf(r, 'notRevoked'))).to.deep.equal(['OK', 'REVOKED', 'OK', 'OK']);
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '../../src/verification';
 import { fieldPreimage } from '../../src/verification/fields';
 import { keccak, type Hex32 } from '../../src/verification/hash';
+import { buildMerkleTree } from '../../src/verification/merkle';
 import { CHAIN_ID, ELDERLY_CARE, InTestLedgers, NOW, RESIDENCE_PROOF, TRUST_ANCHOR, TYPES, clone, residenceDraft } from './support';
 
 const anchor = { chainId: CHAIN_ID, trustAnchor: TRUST_ANCHOR };
@@ -51,6 +52,23 @@ describe('verification: document format', () => {
       expect(SimpleMerkleTree.verify(batch.merkleRoot, doc.proof.targetHash, [...doc.proof.merkleProof])).to.equal(true);
       expect(doc.proof.merkleProof.length).to.be.within(6, 7);
     }
+  });
+
+  it('builds the same tree as SimpleMerkleTree for any number of leaves', async () => {
+    const k = await keccak();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string(), { minLength: 1, maxLength: 300 }), async (seeds) => {
+        const leaves = seeds.map((s) => k.text(s));
+        const tree = buildMerkleTree(k, leaves);
+        const reference = SimpleMerkleTree.of(leaves);
+        expect(tree.root).to.equal(reference.root);
+        leaves.forEach((_, i) => {
+          expect(tree.proofs[i]).to.deep.equal(reference.getProof(i));
+        });
+        await Promise.resolve();
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('lays the document out in the VC 2.0 envelope, with personal fields salted separately', async () => {

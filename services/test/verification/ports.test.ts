@@ -102,6 +102,29 @@ describe('verification: ports', () => {
       expect(asked.length).to.equal(8 + 4 + 2 + 1);
     });
 
+    it('answers a whole batch with one question when the reader lists revoked nodes per root', async () => {
+      const docs = await ledgers.issue(Array.from({ length: 8 }, (_, i) => residenceDraft(200 + i)));
+      let lists = 0;
+      let clock = 1_000_000;
+      const inner = ledgers.anchorReader();
+      const listing: AnchorReader = {
+        ...inner,
+        revocations: () => Promise.reject(new Error('the cache should list the batch instead')),
+        revokedNodesIn: (root) => {
+          lists += 1;
+          return Promise.resolve(new Map([...ledgers.revoked].filter(([node]) => node === root || docs.some((d) => d.proof.targetHash === node))));
+        },
+      };
+      const ports = { ...ledgers.ports(), anchor: cachedAnchorReader(listing, { ttlMs: 5_000, clock: () => clock }) };
+      for (const d of docs) expect((await verify(d, ports, { now: NOW })).valid).to.equal(true);
+      expect(lists).to.equal(1);
+      ledgers.revoke((docs[3] as CertificateDocument).proof.targetHash, Math.floor(NOW.getTime() / 1000) - 10, 5);
+      clock += 5_001;
+      const results = await Promise.all(docs.map((d) => verify(d, ports, { now: NOW })));
+      expect(results.map((r) => r.valid)).to.deep.equal(docs.map((_, i) => i !== 3));
+      expect(lists).to.equal(2);
+    });
+
     it('keeps revocations for good and re-asks unrevoked nodes after the TTL', async () => {
       let clock = 1_000_000;
       const { reader, calls } = counting(ledgers.anchorReader());

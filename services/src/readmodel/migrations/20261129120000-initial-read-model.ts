@@ -31,6 +31,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('certificates_issuer_idx').on('certificates').columns(['issuer_msp', 'issued_at']).execute();
   await db.schema.createIndex('certificates_document_hash_idx').on('certificates').column('document_hash').execute();
 
+  await db.schema
+    .createTable('certificate_types')
+    .addColumn('code', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('definition', 'jsonb', (c) => c.notNull())
+    .addColumn('last_tx_id', 'text', (c) => c.notNull())
+    .addColumn('last_block', 'bigint', (c) => c.notNull())
+    .execute();
+
   // One row per ledger transaction: the primary key makes a second projection of the same
   // event fail loudly instead of doubling history.
   await db.schema
@@ -121,6 +131,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'anchors',
     'projector_checkpoints',
     'certificate_events',
+    'certificate_types',
     'certificates',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();

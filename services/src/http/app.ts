@@ -1,0 +1,278 @@
+/**
+ * The Express 5 application: request context, security headers, rate limit, JSON body limit,
+ * the route table (authenticate → authorise → validate → idempotency → handler), the OpenAPI
+ * document and its reference page, metrics, the built portal with SPA fallback, and the one
+ * error middleware. It holds no state of its own: everything lives in the database and ledgers.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import canonicalize from 'canonicalize';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import rateLimit from 'express-rate-limit';
+import helmet from 'helmet';
+import { z } from 'zod';
+import { AppError, ConflictError, ForbiddenError, UnauthenticatedError, ValidationError, isAppError, type ValidationIssue } from '../errors';
+import { isAllowed, type Principal } from '../identity/principal';
+import type { TokenVerifier } from '../identity/token-verifier';
+import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../metrics';
+import type { IdempotencyKeyRef, IdempotencyRepository } from '../repositories/idempotency.repository';
+import { errorMiddleware, issuesOf, sendProblem } from './problem';
+import { renderReferencePage } from './reference-page';
+import { contextOf, requestContext } from './request-context';
+import type { HandlerInput, RouteDefinition } from './route';
+
+/** What an idempotent handler can do with its key. */
+export interface IdempotencyHandle {
+  /** Context a previous attempt with this key saved, when it failed part-way. */
+  readonly resumed: Record<string, unknown> | null;
+  /** Saves context a retry needs to finish the same work (call before reaching a ledger). */
+  save(context: Record<string, unknown>): Promise<void>;
+}
+
+/** Handler input of idempotent routes: the base input plus the idempotency handle. */
+export type IdempotentHandlerInput<P, Q, B> = HandlerInput<P, Q, B> & { readonly idempotency: IdempotencyHandle };
+
+/** What the app needs. */
+export interface AppDependencies {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly tokenVerifier: TokenVerifier;
+  readonly routes: readonly RouteDefinition[];
+  readonly idempotency: IdempotencyRepository;
+  readonly openapi: () => unknown;
+  readonly bodyLimitBytes: number;
+  readonly rateLimitPerMinute: number;
+  readonly metricsEnabled: boolean;
+  /** Directory of the built portal; served when it has an index.html. */
+  readonly webDist?: string;
+  /** Express `trust proxy` setting, for client addresses behind a load balancer. */
+  readonly trustProxy?: boolean | number | string;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How long a claimed idempotency key blocks a concurrent retry; longer than the slowest commit. */
+const IDEMPOTENCY_LOCK_MS = 120_000;
+
+/** Express path `/api/certificates/:id` → route label for metrics and logs. */
+function routeLabel(req: Request): string {
+  const route: unknown = (req as { route?: unknown }).route;
+  const pattern = typeof route === 'object' && route !== null ? (route as { path?: unknown }).path : undefined;
+  return typeof pattern === 'string' ? pattern : 'unmatched';
+}
+
+async function authenticate(req: Request, verifier: TokenVerifier, required: boolean): Promise<Principal | undefined> {
+  const header = req.get('authorization');
+  if (header === undefined || header === '') {
+    if (required) throw new UnauthenticatedError('AUTH.TOKEN_MISSING', 'This operation needs a bearer token');
+    return undefined;
+  }
+  const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+  if (match?.[1] === undefined) {
+    if (required) throw new UnauthenticatedError('AUTH.TOKEN_INVALID', 'The Authorization header is not a bearer token');
+    return undefined;
+  }
+  try {
+    return await verifier.verify(match[1]);
+  } catch (err) {
+    // A public route answers the same with or without a (stale) token.
+    if (required) throw err;
+    return undefined;
+  }
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, where: string, issues: ValidationIssue[]): unknown {
+  if (schema === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  issues.push(...issuesOf(result.error, where));
+  return undefined;
+}
+
+function requestHash(route: RouteDefinition, params: unknown, body: unknown): string {
+  const canonical = canonicalize({ operation: route.operationId, params: params ?? null, body: body ?? null }) ?? '';
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function describeAccess(route: RouteDefinition): string {
+  if (route.access.kind === 'public') return 'everyone';
+  const roles = route.access.roles.join(', ');
+  return route.access.orgs === undefined ? `the roles ${roles}` : `the roles ${roles} of ${route.access.orgs.join(', ')}`;
+}
+
+/** Runs one route: the pipeline every operation goes through. */
+async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Request, res: Response): Promise<void> {
+  const context = contextOf(req);
+  const principal = await authenticate(req, deps.tokenVerifier, route.access.kind !== 'public');
+  context.principal = principal;
+  if (!isAllowed(route.access, principal)) {
+    throw new ForbiddenError('AUTH.FORBIDDEN', `This operation is open to ${describeAccess(route)}`);
+  }
+
+  const issues: ValidationIssue[] = [];
+  const hasBody = route.request?.body !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    throw new AppError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+  }
+  const params = parsePart(route.request?.params, req.params, 'params', issues);
+  const query = parsePart(route.request?.query, { ...(req.query as Record<string, unknown>) }, 'query', issues);
+  const body = parsePart(route.request?.body, req.body, 'body', issues);
+  let keyRef: IdempotencyKeyRef | undefined;
+  if (route.idempotent === true) {
+    const key = req.get('idempotency-key');
+    if (key === undefined) issues.push({ path: 'header.idempotency-key', message: 'is required: a unique key per intended write (e.g. a UUID)' });
+    else if (!IDEMPOTENCY_KEY.test(key)) issues.push({ path: 'header.idempotency-key', message: 'must be 1 to 128 letters, digits or . _ : -' });
+    else keyRef = { principal: principal?.userId ?? 'anonymous', key };
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const input: HandlerInput<unknown, unknown, unknown> = {
+    params,
+    query,
+    body,
+    principal,
+    requestId: context.requestId,
+    log: context.log,
+    signal: controller.signal,
+    req,
+  };
+
+  if (keyRef === undefined) {
+    const result = await route.handler(input);
+    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+    if (result.body === undefined) res.status(result.status).end();
+    else res.status(result.status).json(result.body);
+    return;
+  }
+
+  const ref = keyRef;
+  const claim = await deps.idempotency.claim(ref, route.operationId, requestHash(route, params, body), IDEMPOTENCY_LOCK_MS);
+  switch (claim.kind) {
+    case 'mismatch':
+      throw new ConflictError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used for a different request; use a new key for a new write');
+    case 'in-progress':
+      throw new ConflictError('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still in progress', { headers: { 'Retry-After': '1' } });
+    case 'replay':
+      res.setHeader('Idempotent-Replayed', 'true');
+      res.status(claim.status).json(claim.body);
+      return;
+    case 'fresh':
+    case 'resumed':
+      break;
+  }
+  const handle: IdempotencyHandle = {
+    resumed: claim.kind === 'resumed' ? claim.context : null,
+    save: (saved) => deps.idempotency.saveContext(ref, saved),
+  };
+  let result;
+  try {
+    result = await route.handler({ ...input, idempotency: handle } as IdempotentHandlerInput<unknown, unknown, unknown>);
+  } catch (err) {
+    await deps.idempotency.fail(ref).catch((cleanup: unknown) => {
+      context.log.error({ err: cleanup }, 'could not release an idempotency key');
+    });
+    throw err;
+  }
+  await deps.idempotency.complete(ref, result.status, result.body);
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  res.status(result.status).json(result.body);
+}
+
+/**
+ * Builds the application. Mount order matters: context first (every line and answer carries
+ * the request id), the error middleware last.
+ */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.set('query parser', 'simple');
+
+  app.use(requestContext(deps.logger));
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const end = deps.metrics.httpDuration.startTimer();
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.path.startsWith('/api/') || req.path === '/metrics' ? routeLabel(req) : 'static';
+      end({ method: req.method, route });
+      deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      contextOf(req).log.info(
+        { method: req.method, route, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  if (deps.metricsEnabled) {
+    app.get('/metrics', (_req, res, next) => {
+      deps.metrics.registry
+        .metrics()
+        .then((text) => {
+          res.type(deps.metrics.registry.contentType).send(text);
+        })
+        .catch(next);
+    });
+  }
+
+  const api = express.Router();
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      // Load balancers poll health; they must never be locked out.
+      skip: (req) => req.path === '/health',
+      handler: (req, res, _next, options) => {
+        const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+        const seconds = reset === undefined ? Math.ceil(options.windowMs / 1000) : Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000));
+        sendProblem(req, res, new AppError(429, 'REQUEST.RATE_LIMITED', 'Too many requests from this client; slow down', { headers: { 'Retry-After': String(seconds) } }));
+      },
+    }),
+  );
+  api.use(express.json({ limit: deps.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  for (const route of deps.routes) {
+    const relative = route.path.replace(/^\/api/, '') || '/';
+    api[route.method](relative, (req: Request, res: Response, next: NextFunction) => {
+      runRoute(route, deps, req, res).catch(next);
+    });
+  }
+  api.get('/docs', (_req, res) => {
+    res.type('html').send(renderReferencePage(deps.openapi()));
+  });
+  api.use((req, _res, next) => {
+    next(new AppError(404, 'ROUTE.NOT_FOUND', `No operation ${req.method} ${req.baseUrl}${req.path}`));
+  });
+  app.use('/api', api);
+
+  const webDist = deps.webDist;
+  if (webDist !== undefined && existsSync(path.join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+    // SPA fallback: every other GET that accepts HTML is a portal route.
+    app.get(/^(?!\/api\/|\/metrics$).*/, (req, res, next) => {
+      if (!req.accepts('html')) {
+        next();
+        return;
+      }
+      res.sendFile(path.join(webDist, 'index.html'));
+    });
+  }
+  app.use((req, _res, next) => {
+    next(new AppError(404, 'ROUTE.NOT_FOUND', `Nothing at ${req.path}`));
+  });
+  app.use(errorMiddleware());
+  return app;
+}
+
+/** Whether an error is an {@link AppError} with one of these codes. */
+export function hasCode(err: unknown, ...codes: string[]): boolean {
+  return isAppError(err) && codes.includes(err.code);
+}

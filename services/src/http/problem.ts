@@ -1,0 +1,117 @@
+/**
+ * RFC 9457 problem details: the one error middleware, which turns every error into a
+ * problem+json answer with a stable `code`, logs it with the request id, and never leaks
+ * internals (an unexpected error is answered as a bare 500 `INTERNAL`).
+ */
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { z } from 'zod';
+import { AppError, ValidationError, isAppError, type ValidationIssue } from '../errors';
+import { contextOf } from './request-context';
+
+/** The problem body every error answer carries. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().meta({ description: 'URI naming the problem type: `urn:ctl:problem:<code>`' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional().meta({ description: 'The request path' }),
+    code: z.string().meta({ description: 'Stable machine-readable code, e.g. `CERT.NOT_FOUND`' }),
+    requestId: z.string(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Each failed constraint of an invalid request' }),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Content too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  502: 'Bad gateway',
+  503: 'Service unavailable',
+  504: 'Gateway timeout',
+};
+
+/** Converts zod issues into validation issues prefixed with where they are (`body`, `query`...). */
+export function issuesOf(error: z.ZodError, where: string): ValidationIssue[] {
+  return error.issues.map((issue) => {
+    const path = [where, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return { path, message: `unknown field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}` };
+    }
+    return { path, message: issue.message };
+  });
+}
+
+/** Errors raised by Express's JSON body parser, mapped to their problems. */
+function fromBodyParser(err: unknown): AppError | undefined {
+  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
+  const type = err.type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new AppError(400, 'REQUEST.MALFORMED_JSON', 'The request body is not valid JSON', { cause: err });
+    case 'entity.too.large':
+      return new AppError(413, 'REQUEST.BODY_TOO_LARGE', 'The request body is larger than this API accepts', { cause: err });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'REQUEST.UNSUPPORTED_ENCODING', 'The request body encoding is not supported (send UTF-8 JSON)', { cause: err });
+    case 'request.aborted':
+      return new AppError(400, 'REQUEST.ABORTED', 'The request was aborted', { cause: err });
+    default:
+      return undefined;
+  }
+}
+
+/** Writes a problem answer for an {@link AppError}. */
+export function sendProblem(req: Request, res: Response, error: AppError): void {
+  const { requestId } = contextOf(req);
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: `urn:ctl:problem:${error.code}`,
+        title: TITLES[error.status] ?? 'Error',
+        status: error.status,
+        detail: error.message,
+        instance: req.path,
+        code: error.code,
+        requestId,
+        ...error.extensions,
+      }),
+    );
+}
+
+/**
+ * The error middleware. Client errors (4xx) are logged at `info` with their code; server errors
+ * at `error` with the cause chain, which stays in the log and never reaches the client.
+ */
+export function errorMiddleware(): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = isAppError(err) ? err : (fromBodyParser(err) ?? (err instanceof z.ZodError ? new ValidationError(issuesOf(err, 'request')) : undefined));
+    const error = known ?? new AppError(500, 'INTERNAL', 'An unexpected error occurred; it has been logged with the request id');
+    const { log } = contextOf(req);
+    if (error.status >= 500) {
+      log.error({ err, code: error.code, status: error.status }, 'request failed');
+    } else {
+      log.info({ code: error.code, status: error.status }, 'request refused');
+    }
+    sendProblem(req, res, error);
+  };
+}

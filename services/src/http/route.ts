@@ -1,0 +1,85 @@
+/**
+ * The route table: every API operation is one {@link RouteDefinition} that states its method,
+ * path, who may call it, its zod schemas and its handler. The app mounts the table, the
+ * OpenAPI document is generated from it, and the authorisation-matrix test iterates it, so the
+ * three can never disagree.
+ */
+import type { Request } from 'express';
+import type { z } from 'zod';
+import type { Principal, Access } from '../identity/principal';
+import type { Logger } from '../logger';
+
+/** HTTP methods the API uses. */
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A documented response: its status, description and body schema (none for 204). */
+export interface ResponseSpec {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+}
+
+/** What a handler receives: validated input and the caller. */
+export interface HandlerInput<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  /** The verified caller; undefined on public routes called without a token. */
+  readonly principal: Principal | undefined;
+  readonly requestId: string;
+  readonly log: Logger;
+  /** Aborts when the client goes away; long waits should stop. */
+  readonly signal: AbortSignal;
+  readonly req: Request;
+}
+
+/** What a handler answers: a status, a JSON body and extra headers. */
+export interface HandlerResult {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** One API operation. */
+export interface RouteDefinition {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** Express-style path, e.g. `/api/certificates/:id`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly access: Access;
+  /** Writes must name an `Idempotency-Key`; a replay answers the first answer. */
+  readonly idempotent?: boolean;
+  /** Exists only while the embedded development identity provider is on. */
+  readonly devOnly?: boolean;
+  readonly request?: {
+    readonly params?: z.ZodObject;
+    readonly query?: z.ZodObject;
+    readonly body?: z.ZodType;
+  };
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+  /** Problem statuses this route can answer besides the generic ones (400, 401, 403, 413, 429). */
+  readonly problems?: readonly number[];
+  readonly handler: (input: HandlerInput<unknown, unknown, unknown>) => Promise<HandlerResult>;
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/**
+ * Declares a route with handler input typed from its schemas.
+ *
+ * @param definition - the route; `handler` gets `params`, `query` and `body` as the schemas output them.
+ */
+export function defineRoute<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
+  definition: Omit<RouteDefinition, 'request' | 'handler'> & {
+    readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
+    readonly handler: (input: HandlerInput<Infer<P>, Infer<Q>, Infer<B>>) => Promise<HandlerResult>;
+  },
+): RouteDefinition {
+  return definition as unknown as RouteDefinition;
+}

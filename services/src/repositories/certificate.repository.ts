@@ -1,0 +1,157 @@
+/**
+ * Certificates, their event history and the type catalogue in the read model. Written only by
+ * the projector (from ledger events); read by the API.
+ */
+import type { Kysely } from 'kysely';
+import type { LedgerCertificateRecord, LedgerCertificateType } from '../domain/ledger-models';
+import { toBlockNumber, type Database } from '../readmodel/schema';
+
+/** Where an event sits on the ledger. */
+export interface LedgerPosition {
+  readonly transactionId: string;
+  readonly blockNumber: number;
+  readonly eventName: string;
+}
+
+/** A certificate row as the API reports it. */
+export interface CertificateView {
+  readonly id: string;
+  readonly typeCode: string;
+  readonly issuerMsp: string;
+  readonly subjectRef: string;
+  readonly documentHash: string;
+  readonly batchRoot: string | null;
+  readonly status: string;
+  readonly issuedAt: string;
+  readonly validUntil: string | null;
+  readonly revokedAt: string | null;
+  readonly revocationReasonCode: string | null;
+  readonly issueTransactionId: string;
+  readonly issueBlock: number;
+  readonly lastTransactionId: string;
+  readonly lastBlock: number;
+  /** The ledger record as last projected (chaincode field names). */
+  readonly record: Record<string, unknown>;
+}
+
+function iso(value: Date | null): string | null {
+  return value === null ? null : value.toISOString();
+}
+
+export class CertificateRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts a newly issued certificate and its first history row. */
+  async insertIssued(record: LedgerCertificateRecord, at: LedgerPosition): Promise<void> {
+    await this.db
+      .insertInto('certificates')
+      .values({
+        id: record.id,
+        type_code: record.typeCode,
+        issuer_msp: record.issuerMsp,
+        subject_ref: record.subjectRef,
+        document_hash: record.documentHash,
+        batch_root: record.batchRoot,
+        status: record.status,
+        issued_at: record.issuedAt,
+        valid_until: record.validUntil,
+        revoked_at: record.revocation?.effectiveAt ?? null,
+        revocation_reason_code: record.revocation?.reasonCode ?? null,
+        issue_tx_id: at.transactionId,
+        issue_block: at.blockNumber,
+        last_tx_id: at.transactionId,
+        last_block: at.blockNumber,
+        record: JSON.stringify(record),
+      })
+      .execute();
+    await this.addEvent(record.id, record, at);
+  }
+
+  /**
+   * Applies a status change (suspension, reinstatement, revocation) carried by an event.
+   *
+   * @returns false when the certificate is not in the read model (its issue event was missed).
+   */
+  async applyStatus(record: LedgerCertificateRecord, at: LedgerPosition): Promise<boolean> {
+    const result = await this.db
+      .updateTable('certificates')
+      .set({
+        status: record.status,
+        valid_until: record.validUntil,
+        revoked_at: record.revocation?.effectiveAt ?? null,
+        revocation_reason_code: record.revocation?.reasonCode ?? null,
+        last_tx_id: at.transactionId,
+        last_block: at.blockNumber,
+        record: JSON.stringify(record),
+      })
+      .where('id', '=', record.id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return false;
+    await this.addEvent(record.id, record, at);
+    return true;
+  }
+
+  private async addEvent(certificateId: string, payload: Record<string, unknown>, at: LedgerPosition): Promise<void> {
+    await this.db
+      .insertInto('certificate_events')
+      .values({
+        tx_id: at.transactionId,
+        certificate_id: certificateId,
+        event_name: at.eventName,
+        block_number: at.blockNumber,
+        payload: JSON.stringify(payload),
+      })
+      .execute();
+  }
+
+  /** Inserts or replaces a certificate type (registration or update). */
+  async upsertType(type: LedgerCertificateType, at: LedgerPosition): Promise<void> {
+    const values = {
+      code: type.code,
+      name: type.name,
+      version: type.version,
+      definition: JSON.stringify(type),
+      last_tx_id: at.transactionId,
+      last_block: at.blockNumber,
+    };
+    await this.db
+      .insertInto('certificate_types')
+      .values(values)
+      .onConflict((oc) => oc.column('code').doUpdateSet({ name: values.name, version: values.version, definition: values.definition, last_tx_id: values.last_tx_id, last_block: values.last_block }))
+      .execute();
+  }
+
+  async findById(id: string): Promise<CertificateView | undefined> {
+    const row = await this.db.selectFrom('certificates').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      typeCode: row.type_code,
+      issuerMsp: row.issuer_msp,
+      subjectRef: row.subject_ref,
+      documentHash: row.document_hash,
+      batchRoot: row.batch_root,
+      status: row.status,
+      issuedAt: row.issued_at.toISOString(),
+      validUntil: iso(row.valid_until),
+      revokedAt: iso(row.revoked_at),
+      revocationReasonCode: row.revocation_reason_code,
+      issueTransactionId: row.issue_tx_id,
+      issueBlock: toBlockNumber(row.issue_block),
+      lastTransactionId: row.last_tx_id,
+      lastBlock: toBlockNumber(row.last_block),
+      record: row.record,
+    };
+  }
+
+  /** Every registered type, by code. */
+  async listTypes(): Promise<LedgerCertificateType[]> {
+    const rows = await this.db.selectFrom('certificate_types').select('definition').orderBy('code').execute();
+    return rows.map((r) => r.definition as LedgerCertificateType);
+  }
+
+  async findType(code: string): Promise<LedgerCertificateType | undefined> {
+    const row = await this.db.selectFrom('certificate_types').select('definition').where('code', '=', code).executeTakeFirst();
+    return row?.definition as LedgerCertificateType | undefined;
+  }
+}
