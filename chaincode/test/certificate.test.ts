@@ -1,6 +1,6 @@
 import './support/quiet-logs';
 import { expect } from 'chai';
-import type { CertificateBatch, CertificateRecord, CertificateStatusAt, CertificateType } from '../src/certificate/models';
+import type { CertificateBatchPart, CertificateBatchView, CertificateRecord, CertificateStatusAt, CertificateType } from '../src/certificate/models';
 import { cast, expectRefused, h, json, type Cast } from './support/fixtures';
 import { CommitFailure, TestNetwork, TxValidationCode } from './support/peer';
 
@@ -256,11 +256,11 @@ describe('CertificateContract', function () {
     it('issues every certificate under the batch root and emits one event carrying all records', async () => {
       const batch = { batchId: 'b-1', batchRoot: h('root-1'), certificates: [entry('b1-a'), entry('b1-b'), entry('b1-c')] };
       const result = await net.submit(c.policeOfficer, 'certificate:IssueBatch', [JSON.stringify(batch)]);
-      const record = json<CertificateBatch>(result.payload);
-      expect(record).to.include({ batchId: 'b-1', batchRoot: h('root-1'), issuerMsp: 'PublicSecurityMSP', count: 3 });
+      const record = json<CertificateBatchPart>(result.payload);
+      expect(record).to.include({ batchId: 'b-1', batchRoot: h('root-1'), issuerMsp: 'PublicSecurityMSP', count: 3, part: 1, partCount: 1, batchSize: 3 });
       expect(record.certificateIds).to.deep.equal(['b1-a', 'b1-b', 'b1-c']);
       expect(result.event?.name).to.equal('CertificateBatchIssued');
-      const payload = result.event?.payload as { batch: CertificateBatch; certificates: CertificateRecord[] };
+      const payload = result.event?.payload as { batch: CertificateBatchPart; certificates: CertificateRecord[] };
       expect(payload.batch).to.deep.equal(record);
       expect(payload.certificates.map((r) => [r.id, r.batchId, r.batchRoot])).to.deep.equal([
         ['b1-a', 'b-1', h('root-1')],
@@ -268,7 +268,45 @@ describe('CertificateContract', function () {
         ['b1-c', 'b-1', h('root-1')],
       ]);
       expect(json<CertificateRecord>(await net.evaluate(c.streetUser, 'certificate:GetCertificate', ['b1-b'])).batchId).to.equal('b-1');
-      expect(json(await net.evaluate(c.streetUser, 'certificate:GetBatch', ['b-1']))).to.deep.equal(record);
+      const view = json<CertificateBatchView>(await net.evaluate(c.streetUser, 'certificate:GetBatch', ['b-1']));
+      expect(view).to.include({ batchId: 'b-1', batchSize: 3, partSize: 3, partCount: 1, issuedCount: 3, complete: true });
+      expect(view.parts).to.deep.equal([record]);
+    });
+
+    it('issues a larger batch in parts that add up to exactly its size, under one root', async () => {
+      const ids = ['p-1', 'p-2', 'p-3', 'p-4', 'p-5'];
+      const part = (n: number, slice: string[], extra: Record<string, unknown> = {}): string =>
+        JSON.stringify({ batchId: 'b-parts', batchRoot: h('root-p'), batchSize: 5, partSize: 2, part: n, certificates: slice.map((id) => entry(id)), ...extra });
+      await net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(2, ids.slice(2, 4))]);
+      let view = json<CertificateBatchView>(await net.evaluate(c.streetUser, 'certificate:GetBatch', ['b-parts']));
+      expect(view).to.include({ batchSize: 5, partSize: 2, partCount: 3, issuedCount: 2, complete: false });
+      await expectRefused(net, () => net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(3, ids.slice(3, 5))]), 'CERT.INVALID_ARGUMENT', 'must hold 1');
+      await expectRefused(net, () => net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(4, ids.slice(4))]), 'CERT.INVALID_ARGUMENT', 'part');
+      await expectRefused(net, () => net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(1, ids.slice(0, 2), { batchRoot: h('other') })]), 'CERT.INVALID_ARGUMENT', 'root');
+      await expectRefused(net, () => net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(1, ids.slice(0, 2), { batchSize: 6 })]), 'CERT.INVALID_ARGUMENT', 'says otherwise');
+      await expectRefused(net, () => net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(2, ['x-1', 'x-2'])]), 'CERT.ALREADY_EXISTS', 'part 2 of batch b-parts');
+      await net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(1, ids.slice(0, 2))]);
+      await net.submit(c.policeOfficer, 'certificate:IssueBatch', [part(3, ids.slice(4))]);
+      view = json<CertificateBatchView>(await net.evaluate(c.streetUser, 'certificate:GetBatch', ['b-parts']));
+      expect(view).to.include({ issuedCount: 5, complete: true });
+      expect(view.parts.map((p) => [p.part, p.certificateIds])).to.deep.equal([
+        [1, ['p-1', 'p-2']],
+        [2, ['p-3', 'p-4']],
+        [3, ['p-5']],
+      ]);
+      await expectRefused(
+        net,
+        () => net.submit(c.policeOfficer, 'certificate:IssueBatch', [JSON.stringify({ batchId: 'b-big', batchRoot: h('r'), batchSize: 1500, certificates: [entry('q-1')] })]),
+        'CERT.INVALID_ARGUMENT',
+        'in parts of at most 1000',
+      );
+    });
+
+    it("refuses a part of another organisation's batch", async () => {
+      const part = (n: number, id: string): string =>
+        JSON.stringify({ batchId: 'b-x', batchRoot: h('rx'), batchSize: 2, partSize: 1, part: n, certificates: [entry(id, 'DISABILITY_CARD')] });
+      await net.submit(c.healthOfficer, 'certificate:IssueBatch', [part(1, 'x-1')]);
+      await expectRefused(net, () => net.submit(c.civilOfficer, 'certificate:IssueBatch', [part(2, 'x-2')]), 'CERT.NOT_ALLOWED', 'HealthMSP');
     });
 
     it('issues 1,000 certificates in one transaction and refuses 1,001', async () => {
@@ -282,7 +320,7 @@ describe('CertificateContract', function () {
       const result = await net.submit(c.policeOfficer, 'certificate:IssueBatch', [
         JSON.stringify({ batchId: 'b-big', batchRoot: h('big'), certificates: ids.slice(0, 1000).map((id) => entry(id)) }),
       ]);
-      expect(json<CertificateBatch>(result.payload).count).to.equal(1000);
+      expect(json<CertificateBatchPart>(result.payload).count).to.equal(1000);
       expect(json<CertificateRecord>(await net.evaluate(c.streetUser, 'certificate:GetCertificate', ['big-0999'])).batchRoot).to.equal(h('big'));
     });
 

@@ -12,12 +12,14 @@ import { Input } from '../shared/input';
 import type { ActorRef, HistoryEntry } from '../shared/models';
 import { networkRoles } from '../shared/network';
 import { parseTypeDefinition } from './definition';
-import type { CertificateBatch, CertificateRecord, CertificateStatus, CertificateType, StatusChange } from './models';
+import type { CertificateBatch, CertificateBatchPart, CertificateBatchView, CertificateRecord, CertificateStatus, CertificateType, StatusChange } from './models';
 import './schema';
 import { statusAt } from './status';
 
-/** Most certificates in one `IssueBatch`. */
+/** Most certificates in one `IssueBatch` transaction. */
 export const MAX_BATCH = 1000;
+/** Most documents under one batch root (issued in parts of at most 1,000). */
+export const MAX_BATCH_SIZE = 100_000;
 /** Longest `IssueBatch` argument, in characters (1,000 entries of about 300 characters). */
 export const MAX_BATCH_JSON = 400_000;
 
@@ -25,6 +27,7 @@ const TYPE = 'certType';
 const TYPE_VERSION = 'certTypeVersion';
 const CERT = 'cert';
 const BATCH = 'certBatch';
+const BATCH_PART = 'certBatchPart';
 const DAY_MS = 86_400_000;
 
 /** What a caller asks to issue: one certificate, before the ledger fills in the rest. */
@@ -206,15 +209,21 @@ export class CertificateContract extends Contract {
 
   /**
    * Issues up to 1,000 certificates in one transaction, all under one batch root (the Merkle
-   * root the anchorer publishes). Either every certificate is issued or none is.
+   * root the anchorer publishes). Either every certificate of the transaction is issued or none
+   * is. A batch of more documents is issued in parts: every part names the same `batchId`,
+   * `batchRoot`, `batchSize` and `partSize`, and its `part` number; the parts then add up to
+   * exactly `batchSize` documents.
    *
    * @param ctx - transaction context
-   * @param batchJson - `{batchId, batchRoot, certificates: [{id, typeCode, subjectRef, documentHash, validUntil}]}`
-   * @returns the batch record as JSON; event `CertificateBatchIssued` carries `{batch, certificates}`
+   * @param batchJson - `{batchId, batchRoot, certificates: [{id, typeCode, subjectRef, documentHash, validUntil}]}`,
+   *   plus for a batch in parts `batchSize`, `partSize` and `part` (defaults: one part holding them all)
+   * @returns the part record as JSON; event `CertificateBatchIssued` carries `{batch: part, certificates}`
    * @throws ChaincodeError `AUTH.DENIED` unless role `officer`; `CERT.INVALID_ARGUMENT` (with the
-   *   index of the entry) for malformed entries, repeated ids or document hashes, or more than
-   *   1,000 entries; `CERT.NOT_FOUND`, `CERT.NOT_ALLOWED`, `CERT.ALREADY_EXISTS` as for
-   *   `IssueCertificate`, and `CERT.ALREADY_EXISTS` for a used batch id
+   *   index of the entry) for malformed entries, repeated ids or document hashes, more than 1,000
+   *   entries, a part of the wrong size, or a part that disagrees with the batch's root or sizes;
+   *   `CERT.NOT_FOUND`, `CERT.NOT_ALLOWED`, `CERT.ALREADY_EXISTS` as for `IssueCertificate`;
+   *   `CERT.NOT_ALLOWED` for a part of another organisation's batch; `CERT.ALREADY_EXISTS` for a
+   *   part already issued
    */
   @Transaction()
   @Returns('string')
@@ -222,11 +231,18 @@ export class CertificateContract extends Contract {
     const actor = ctx.actor();
     authorize(actor, 'issue certificates in', 'a batch', { roles: ['officer'] });
     const probe = new Input('CERT', 'batch');
-    const raw = probe.object('batchJson', probe.json('batchJson', batchJson, MAX_BATCH_JSON), ['batchId', 'batchRoot', 'certificates']);
+    const raw = probe.object('batchJson', probe.json('batchJson', batchJson, MAX_BATCH_JSON), ['batchId', 'batchRoot', 'certificates'], ['batchSize', 'partSize', 'part']);
     const batchId = probe.id('batchId', raw.batchId);
     const input = new Input('CERT', `batch ${batchId}`);
     const batchRoot = input.hash('batchRoot', raw.batchRoot);
     const entries = input.array('certificates', raw.certificates, MAX_BATCH, 1);
+    const batchSize = raw.batchSize === undefined ? entries.length : input.integer('batchSize', raw.batchSize, 1, MAX_BATCH_SIZE);
+    const partSize = raw.partSize === undefined ? batchSize : input.integer('partSize', raw.partSize, 1, MAX_BATCH);
+    const partCount = Math.ceil(batchSize / partSize);
+    const part = raw.part === undefined ? 1 : input.integer('part', raw.part, 1, partCount);
+    const expected = part < partCount ? partSize : batchSize - (partCount - 1) * partSize;
+    if (partSize > MAX_BATCH) input.fail(`a batch of ${batchSize} documents must be issued in parts of at most ${MAX_BATCH} (give partSize and part)`);
+    if (entries.length !== expected) input.fail(`part ${part} of ${partCount} must hold ${expected} certificates, got ${entries.length}`);
     const requests: IssueRequest[] = entries.map((entry, i) => {
       const e = input.object(`certificates[${i}]`, entry, ['id', 'typeCode', 'subjectRef', 'documentHash', 'validUntil']);
       return {
@@ -245,9 +261,18 @@ export class CertificateContract extends Contract {
       ids.add(r.id);
       documents.add(r.documentHash);
     });
-    const batchKey = ctx.key(BATCH, batchId);
-    if ((await ctx.getJson<CertificateBatch>(batchKey)) !== undefined) {
-      throw new ChaincodeError('CERT.ALREADY_EXISTS', batchId, `batch ${batchId} already exists`);
+
+    const partKey = ctx.key(BATCH_PART, batchId, String(part).padStart(6, '0'));
+    if ((await ctx.getJson<CertificateBatchPart>(partKey)) !== undefined) {
+      throw new ChaincodeError('CERT.ALREADY_EXISTS', batchId, partCount === 1 ? `batch ${batchId} already exists` : `part ${part} of batch ${batchId} already exists`);
+    }
+    const headerKey = ctx.key(BATCH, batchId);
+    const header = await ctx.getJson<CertificateBatch>(headerKey);
+    if (header !== undefined) {
+      if (header.issuerMsp !== actor.msp) throw new ChaincodeError('CERT.NOT_ALLOWED', batchId, `batch ${batchId} belongs to ${header.issuerMsp}`);
+      if (header.batchRoot !== batchRoot || header.batchSize !== batchSize || header.partSize !== partSize) {
+        input.fail(`batch ${batchId} has root ${header.batchRoot}, ${header.batchSize} documents in parts of ${header.partSize}; this part says otherwise`);
+      }
     }
     const types = new Map<string, CertificateType>();
     const records: CertificateRecord[] = [];
@@ -255,19 +280,26 @@ export class CertificateContract extends Contract {
       records.push(await this.prepareIssue(ctx, actor, types, request, batchId, batchRoot, `certificates[${i}].`));
     }
     for (const record of records) await ctx.putJson(ctx.key(CERT, record.id), record);
-    const batch: CertificateBatch = {
+    if (header === undefined) {
+      const opened: CertificateBatch = { batchId, batchRoot, issuerMsp: actor.msp, batchSize, partSize, partCount, openedAt: ctx.now(), openedBy: actorRef(actor) };
+      await ctx.putJson(headerKey, opened);
+    }
+    const issued: CertificateBatchPart = {
       batchId,
       batchRoot,
       issuerMsp: actor.msp,
+      part,
+      partCount,
+      batchSize,
       issuedBy: actorRef(actor),
       issuedAt: ctx.now(),
       count: records.length,
       certificateIds: records.map((r) => r.id),
       txId: ctx.txId(),
     };
-    await ctx.putJson(batchKey, batch);
-    ctx.emit('CertificateBatchIssued', { batch, certificates: records });
-    return canonicalJson(batch);
+    await ctx.putJson(partKey, issued);
+    ctx.emit('CertificateBatchIssued', { batch: issued, certificates: records });
+    return canonicalJson(issued);
   }
 
   /**
@@ -404,9 +436,12 @@ export class CertificateContract extends Contract {
   }
 
   /**
+   * A batch and the parts issued so far.
+   *
    * @param ctx - transaction context
    * @param batchId - batch id
-   * @returns the batch record as JSON
+   * @returns `{batchId, batchRoot, issuerMsp, batchSize, partSize, partCount, openedAt, openedBy,
+   *   parts, issuedCount, complete}` as JSON
    * @throws ChaincodeError `CERT.INVALID_ARGUMENT`; `CERT.NOT_FOUND`
    */
   @Transaction(false)
@@ -414,9 +449,12 @@ export class CertificateContract extends Contract {
   async GetBatch(ctx: CtlContext, batchId: string): Promise<string> {
     authorize(ctx.actor(), 'read', `batch ${batchId}`, { roles: [ANY_MEMBER] });
     const validId = new Input('CERT', batchId).id('batchId', batchId);
-    const batch = await ctx.getJson<CertificateBatch>(ctx.key(BATCH, validId));
-    if (batch === undefined) throw new ChaincodeError('CERT.NOT_FOUND', validId, `batch ${validId} does not exist`);
-    return canonicalJson(batch);
+    const header = await ctx.getJson<CertificateBatch>(ctx.key(BATCH, validId));
+    if (header === undefined) throw new ChaincodeError('CERT.NOT_FOUND', validId, `batch ${validId} does not exist`);
+    const parts = (await ctx.list<CertificateBatchPart>(BATCH_PART, [validId])).map((e) => e.value);
+    const issuedCount = parts.reduce((sum, p) => sum + p.count, 0);
+    const view: CertificateBatchView = { ...header, parts, issuedCount, complete: parts.length === header.partCount };
+    return canonicalJson(view);
   }
 
   private async loadType(ctx: CtlContext, code: string): Promise<CertificateType> {

@@ -101,17 +101,48 @@ export interface CertificateRecord {
   readonly updatedAt: string;
 }
 
-/** An issuance batch: its root and the certificates it holds. */
+/**
+ * An issuance batch: the Merkle root over its documents' hashes and how it is split into
+ * transactions. A batch of up to 1,000 documents is one part; a larger one (the services allow
+ * 10,000 under one root) is issued as `partCount` parts of `partSize` documents (the last part
+ * holds the rest), so the parts always add up to exactly `batchSize`.
+ */
 export interface CertificateBatch {
   readonly batchId: string;
   readonly batchRoot: string;
   readonly issuerMsp: string;
+  /** Documents under the root. */
+  readonly batchSize: number;
+  readonly partSize: number;
+  readonly partCount: number;
+  /** The first part committed. */
+  readonly openedAt: string;
+  readonly openedBy: ActorRef;
+}
+
+/** One transaction's share of a batch. */
+export interface CertificateBatchPart {
+  readonly batchId: string;
+  readonly batchRoot: string;
+  readonly issuerMsp: string;
+  /** 1-based. */
+  readonly part: number;
+  readonly partCount: number;
+  readonly batchSize: number;
   readonly issuedBy: ActorRef;
   readonly issuedAt: string;
   readonly count: number;
   /** In the order given at issuance. */
   readonly certificateIds: readonly string[];
   readonly txId: string;
+}
+
+/** A batch with the parts issued so far. */
+export interface CertificateBatchView extends CertificateBatch {
+  readonly parts: readonly CertificateBatchPart[];
+  readonly issuedCount: number;
+  /** Every part has been issued. */
+  readonly complete: boolean;
 }
 
 /** A certificate's status at a given time, as known now. */

@@ -75,6 +75,21 @@ export class CertificateBatch implements M.CertificateBatch {
   @Property('batchId', 'string') readonly batchId!: string;
   @Property('batchRoot', 'string') readonly batchRoot!: string;
   @Property('issuerMsp', 'string') readonly issuerMsp!: string;
+  @Property('batchSize', 'number') readonly batchSize!: number;
+  @Property('partSize', 'number') readonly partSize!: number;
+  @Property('partCount', 'number') readonly partCount!: number;
+  @Property('openedAt', 'string') readonly openedAt!: string;
+  @Property('openedBy', 'ActorRef') readonly openedBy!: ActorRef;
+}
+
+@DataType()
+export class CertificateBatchPart implements M.CertificateBatchPart {
+  @Property('batchId', 'string') readonly batchId!: string;
+  @Property('batchRoot', 'string') readonly batchRoot!: string;
+  @Property('issuerMsp', 'string') readonly issuerMsp!: string;
+  @Property('part', 'number') readonly part!: number;
+  @Property('partCount', 'number') readonly partCount!: number;
+  @Property('batchSize', 'number') readonly batchSize!: number;
   @Property('issuedBy', 'ActorRef') readonly issuedBy!: ActorRef;
   @Property('issuedAt', 'string') readonly issuedAt!: string;
   @Property('count', 'number') readonly count!: number;
