@@ -13,6 +13,7 @@ import { BundleError, DocumentFormatError, PortUnavailableError, VerificationOpt
 import { LIMITS, MSP_ID, isEvmAddress, readDocument, type CertificateDocument } from './format';
 import { isHex32, keccak, keccakSync, keccakText, toHex, type Hex32 } from './hash';
 import { pathNodes } from './merkle';
+import { parseLedgerRecord as parseRecord } from './record';
 import type { AnchorReader, IssuerDirectory, LedgerCertificateRecord, LedgerRecordReader, NodeRevocation, VerificationPorts } from './ports';
 import { verify, type VerificationResult, type VerifyOptions } from './verify';
 
@@ -185,47 +186,6 @@ function parseSnapshot(value: unknown): StatusSnapshot {
     },
     issuers: { departmentId: i.departmentId, registered: i.registered, certType: i.certType, at: i.at, authorized: i.authorized },
     ledger,
-  };
-}
-
-const STATUSES = ['ISSUED', 'SUSPENDED', 'REVOKED'] as const;
-
-function isStatus(value: unknown): value is (typeof STATUSES)[number] {
-  return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
-}
-
-/** The record members the verifier uses, and nothing else (no actor references in bundles). */
-function parseRecord(value: unknown, bad: (what: string) => never): LedgerCertificateRecord {
-  if (!isObject(value)) return bad('ledger');
-  const text = (key: string): string => {
-    const v = value[key];
-    return typeof v === 'string' ? v : bad(`ledger.${key}`);
-  };
-  const status = value.status;
-  if (!isStatus(status)) return bad('ledger.status');
-  const validUntil = value.validUntil === null ? null : text('validUntil');
-  if (!Array.isArray(value.statusChanges)) return bad('ledger.statusChanges');
-  const statusChanges = value.statusChanges.map((c: unknown) => {
-    if (!isObject(c) || !isStatus(c.status) || typeof c.reasonCode !== 'string' || typeof c.reasonText !== 'string' || typeof c.effectiveAt !== 'string') {
-      return bad('ledger.statusChanges');
-    }
-    return { status: c.status, reasonCode: c.reasonCode, reasonText: c.reasonText, effectiveAt: c.effectiveAt };
-  });
-  const blockNumber = value.blockNumber;
-  if (blockNumber !== undefined && !isTime(blockNumber)) return bad('ledger.blockNumber');
-  return {
-    id: text('id'),
-    typeCode: text('typeCode'),
-    issuerMsp: text('issuerMsp'),
-    subjectRef: text('subjectRef'),
-    documentHash: text('documentHash'),
-    batchRoot: text('batchRoot'),
-    status,
-    issuedAt: text('issuedAt'),
-    validUntil,
-    statusChanges,
-    txId: text('txId'),
-    ...(blockNumber === undefined ? {} : { blockNumber }),
   };
 }
 

@@ -53,6 +53,8 @@ export {
 } from './bundle';
 export type { BundleKey, BundleSignature, BundleVerificationResult, CreateBundleOptions, OfflineBundle, SnapshotSigner, StatusSnapshot, VerifyBundleOptions } from './bundle';
 export { openJwtVc, signJwtVc } from './jwt-vc';
+export { httpLedgerRecordReader, parseLedgerRecord } from './record';
+export type { HttpLedgerOptions } from './record';
 export { REVOCATION_REASONS, reasonCodeOf, reasonOf } from './reasons';
 export type { RevocationReason } from './reasons';
 export { isHex32, keccakText } from './hash';

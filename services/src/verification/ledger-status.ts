@@ -44,5 +44,10 @@ export function ledgerStatusAt(record: LedgerCertificateRecord, at: number): Led
     reasonCode = status === 'ISSUED' ? undefined : change.reasonCode;
     reasonText = status === 'ISSUED' ? undefined : change.reasonText;
   }
+  // A record whose stored status no change explains (a reader that dropped the history) is taken
+  // at its word from issuance on: never report in force what the ledger says is not.
+  if (status === 'ISSUED' && record.status !== 'ISSUED' && !record.statusChanges.some((c) => c.status === record.status)) {
+    return { status: record.status, since: issuedAt, reasonCode: undefined, reasonText: undefined };
+  }
   return { status, since, reasonCode, reasonText };
 }

@@ -78,9 +78,17 @@ export interface VerifyOptions {
   readonly now?: Date | undefined;
   /** How long a port may take before its checks fail as unavailable (default 10 s). */
   readonly portTimeoutMs?: number | undefined;
+  /**
+   * When `asOf` is not given: how far ahead of this verifier's clock the chain's, the ledger's or
+   * the issuer's may be (default 60 s). Everything is then judged at now + skew: a certificate
+   * anchored a moment "in the future" by a fast block clock counts, and a revocation or an expiry
+   * counts that much early. With an explicit `asOf`, there is no allowance.
+   */
+  readonly clockSkewSeconds?: number | undefined;
 }
 
 const DEFAULT_PORT_TIMEOUT_MS = 10_000;
+const DEFAULT_CLOCK_SKEW_S = 60;
 const ZERO_HASH = `0x${'0'.repeat(64)}`;
 
 function toDate(value: Date | string, name: string): Date {
@@ -283,7 +291,7 @@ async function checkAnchored(read: ReadDocument, lookups: Lookups, ports: Verifi
     const note = snapshotNote(ports.anchor?.observedAt);
     if (info.issuedAt === 0) return check('anchored', false, 'NOT_ANCHORED', `Its batch was never recorded on the public ledger${note}.`);
     if (info.issuedAt > asOf) {
-      return check('anchored', false, 'NOT_YET_ANCHORED', `Its batch was recorded on the public ledger only on ${formatTime(info.issuedAt)}, after ${formatTime(asOf)}.`, {
+      return check('anchored', false, 'NOT_YET_ANCHORED', `Its batch was recorded on the public ledger only later, on ${formatTime(info.issuedAt)}.`, {
         anchoredAt: iso(info.issuedAt),
       });
     }
@@ -465,7 +473,7 @@ async function checkLedgerRecord(read: ReadDocument, lookups: Lookups, ports: Ve
   }
   const where = `channel ${ref.channel}, transaction ${short(ref.txId)}, block ${ref.blockNumber}`;
   if (status.status === 'NOT_YET_ISSUED') {
-    return check('ledgerRecord', false, 'NOT_YET_RECORDED', `The department recorded it only on ${record.issuedAt.slice(0, 19).replace('T', ' ')} UTC, after ${formatTime(asOf)}.`);
+    return check('ledgerRecord', false, 'NOT_YET_RECORDED', `The department recorded it only later, on ${record.issuedAt.slice(0, 19).replace('T', ' ')} UTC.`);
   }
   if (status.status !== 'ISSUED' && status.since !== undefined) {
     const verb = status.status === 'REVOKED' ? 'revoked' : 'suspended';
@@ -490,7 +498,9 @@ export async function verify(document: unknown, ports: VerificationPorts, option
   const now = toDate(options.now ?? new Date(), 'now');
   const asOfDate = toDate(options.asOf ?? now, 'asOf');
   if (asOfDate.getTime() > now.getTime()) throw new VerificationOptionsError('asOf is in the future: a verifier can only answer for the past and the present', 'asOf');
-  const asOf = Math.floor(asOfDate.getTime() / 1000);
+  const skew = options.asOf === undefined ? (options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_S) : 0;
+  if (!Number.isSafeInteger(skew) || skew < 0) throw new VerificationOptionsError('clockSkewSeconds must be a whole number of seconds, 0 or more', 'clockSkewSeconds');
+  const asOf = Math.floor(asOfDate.getTime() / 1000) + skew;
   const k = await keccak();
   const read = readDocument(document);
   if ('unreadable' in read) {

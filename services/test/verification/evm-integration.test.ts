@@ -5,9 +5,13 @@
  * in-test map (the services implement it from Fabric; that is not this library's part).
  */
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
 import { JsonRpcProvider, Network, Wallet, type Provider } from 'ethers';
 import { deploy } from '../../../scripts/deploy';
 import { startEvmNode, type EvmNode } from '../../../scripts/evm-node';
@@ -16,6 +20,9 @@ import {
   cachedAnchorReader,
   cachedIssuerDirectory,
   createEvmPorts,
+  createOfflineBundle,
+  encodeQrPayload,
+  keyIdOf,
   keccakText,
   verify,
   withLedgerRecord,
@@ -163,13 +170,6 @@ describe('verification: against the real contracts on the embedded EVM node', fu
     expect(result.checks.find((c) => c.name === 'notRevoked')?.facts).to.include({ scope: 'batch', reason: 'ISSUED_IN_ERROR' });
   });
 
-  it('answers for a date before the batch was anchored (anchored)', async () => {
-    const before = await chainNow();
-    await rpc.send('evm_increaseTime', [60]);
-    const [doc] = await issue(await drafts(1, 200));
-    expect(codeOf(await check(doc, {}, before), 'anchored')).to.equal('NOT_YET_ANCHORED');
-  });
-
   it('rejects another chain id, another contract, and an unreachable node', async () => {
     const [doc] = await issue(await drafts(1, 300));
     const other = JSON.parse(JSON.stringify(doc)) as { proof: { anchor: { chainId: number; trustAnchor: string } } };
@@ -197,23 +197,6 @@ describe('verification: against the real contracts on the embedded EVM node', fu
     expect(codeOf(await check(byOther), 'issuerAllowed')).to.equal('ANCHORED_BY_OTHER');
   });
 
-  it('rejects a department allowed for the type only after the issue time (issuerAllowed)', async () => {
-    const registry = IssuerRegistry__factory.connect(deployment.contracts.IssuerRegistry?.address ?? '', new Wallet(DEPLOYER_KEY, rpc));
-    const from = (await chainNow()) + 3_600;
-    await (await registry.authorizeCertType(keccakText('PublicSecurityMSP'), keccakText('ELDERLY_CARE'), from, 0)).wait();
-    const security = { mspId: 'PublicSecurityMSP', name: 'Public Security' };
-    const early = (await drafts(1, 500, security)).map((d) => ({ ...d, typeCode: 'ELDERLY_CARE', fields: { holderName: 'A', ageBand: '80+' } }));
-    const [earlyDoc] = await issue(early, SECURITY_KEY);
-    expect(codeOf(await check(earlyDoc), 'issuerAllowed')).to.equal('NOT_AUTHORIZED');
-    await rpc.send('evm_increaseTime', [7_200]);
-    await rpc.send('evm_mine', []);
-    const late = (await drafts(1, 501, security)).map((d) => ({ ...d, typeCode: 'ELDERLY_CARE', fields: { holderName: 'B', ageBand: '80+' } }));
-    const [lateDoc] = await issue(late, SECURITY_KEY);
-    const result = await check(lateDoc);
-    expect(result.valid, JSON.stringify(result.checks, null, 1)).to.equal(true);
-    expect(codeOf(await check(earlyDoc), 'issuerAllowed'), 'the early one stays refused').to.equal('NOT_AUTHORIZED');
-  });
-
   it('verifies through the caching wrappers with the same answers, revocations read from events', async () => {
     const docs = await issue(await drafts(4, 600));
     const cached = { anchor: cachedAnchorReader(evm.anchor), issuers: cachedIssuerDirectory(evm.issuers) };
@@ -228,5 +211,116 @@ describe('verification: against the real contracts on the embedded EVM node', fu
     const fresh = { anchor: cachedAnchorReader(evm.anchor), issuers: cachedIssuerDirectory(evm.issuers) };
     const results = await Promise.all(docs.map((d) => check(d, fresh)));
     expect(results.map((r) => codeOf(r, 'notRevoked'))).to.deep.equal(['OK', 'REVOKED', 'OK', 'OK']);
+  });
+
+  describe('the CLI (npm run verify)', () => {
+    let api: http.Server;
+    let apiUrl: string;
+    const repo = path.join(__dirname, '..', '..', '..');
+
+    /** Runs scripts/verify.ts as a child process; resolves with its exit code and output. */
+    function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+      return new Promise((resolve) => {
+        execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(repo, 'scripts', 'verify.ts'), ...args], { cwd: repo, timeout: 120_000 }, (err, stdout, stderr) => {
+          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+          resolve({ code, stdout, stderr });
+        });
+      });
+    }
+
+    function write(name: string, content: unknown): string {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+      return file;
+    }
+
+    before(async () => {
+      // Stands in for the services' GET /api/certificates/{id}, serving the in-test records.
+      api = http.createServer((req, res) => {
+        const id = decodeURIComponent((req.url ?? '').replace('/api/certificates/', ''));
+        const record = records.get(id);
+        res.writeHead(record === undefined ? 404 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(record ?? { code: 'CERT.NOT_FOUND' }));
+      });
+      await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+      apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    });
+
+    after(async () => {
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    });
+
+    it('prints every check and exits 0 for a valid certificate, 1 for a changed one', async () => {
+      const [doc] = await issue(await drafts(1, 700));
+      const deploymentFile = path.join(dir, 'deployments', '31337.json');
+      const online = ['--rpc', node.url, '--deployment', deploymentFile, '--api', apiUrl];
+      const ok = await cli([write('valid.json', doc), ...online]);
+      expect(ok.code, ok.stderr + ok.stdout).to.equal(0);
+      expect(ok.stdout.match(/^✔ /gm)).to.have.length(7);
+      expect(ok.stdout).to.include('VALID as of');
+      const changed = JSON.parse(JSON.stringify(doc)) as { credentialSubject: Record<string, unknown> };
+      changed.credentialSubject.community = 'Elsewhere';
+      const bad = await cli([write('changed.json', changed), ...online, '--json']);
+      expect(bad.code).to.equal(1);
+      const result = JSON.parse(bad.stdout) as VerificationResult;
+      expect(result.checks.find((c) => c.name === 'integrity')).to.include({ ok: false, code: 'CHANGED' });
+      const noApi = await cli([write('valid.json', doc), '--rpc', node.url, '--deployment', deploymentFile]);
+      expect(noApi.code, 'the ledger record is never silently skipped').to.equal(1);
+      expect(noApi.stdout).to.include('give --api');
+    });
+
+    it('verifies an offline bundle and its QR payload with --offline and the trusted key ids', async () => {
+      const [doc] = await issue(await drafts(1, 701));
+      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+      const privateJwk = await exportJWK(privateKey);
+      const { d: _d, ...publicJwk } = privateJwk;
+      const bundle = await createOfflineBundle(doc as CertificateDocument, ports(), { signers: [{ mspId: 'CivilAffairsMSP', privateJwk }] });
+      const keys = write('keys.json', [keyIdOf(publicJwk)]);
+      const fromFile = await cli([write('bundle.json', bundle), '--offline', '--trusted-keys', keys]);
+      expect(fromFile.code, fromFile.stderr + fromFile.stdout).to.equal(0);
+      expect(fromFile.stdout).to.include('signed by CivilAffairsMSP');
+      const fromQr = await cli([write('bundle.qr', await encodeQrPayload(bundle)), '--offline', '--trusted-keys', keys]);
+      expect(fromQr.code, fromQr.stderr + fromQr.stdout).to.equal(0);
+      const untrusted = await cli([write('bundle.json', bundle), '--offline']);
+      expect(untrusted.code).to.equal(1);
+      expect(untrusted.stdout).to.include('not trusted');
+    });
+
+    it('exits 2 with the usage for a bad command line', async () => {
+      const none = await cli([]);
+      expect(none.code).to.equal(2);
+      expect(none.stderr).to.include('usage: npm run verify');
+      const unknown = await cli(['x.json', '--frobnicate']);
+      expect(unknown.code).to.equal(2);
+      const missing = await cli([path.join(dir, 'missing.json')]);
+      expect(missing.code).to.equal(2);
+    });
+  });
+
+  // Last: these move the chain's clock ahead of the wall clock, which the CLI (wall-clock now) would see.
+  describe('with the chain clock moved forward', () => {
+    it('answers for a date before the batch was anchored (anchored)', async () => {
+      const before = await chainNow();
+      await rpc.send('evm_increaseTime', [60]);
+      const [doc] = await issue(await drafts(1, 200));
+      expect(codeOf(await check(doc, {}, before), 'anchored')).to.equal('NOT_YET_ANCHORED');
+    });
+
+    it('rejects a department allowed for the type only after the issue time (issuerAllowed)', async () => {
+      const registry = IssuerRegistry__factory.connect(deployment.contracts.IssuerRegistry?.address ?? '', new Wallet(DEPLOYER_KEY, rpc));
+      const from = (await chainNow()) + 3_600;
+      await (await registry.authorizeCertType(keccakText('PublicSecurityMSP'), keccakText('ELDERLY_CARE'), from, 0)).wait();
+      const security = { mspId: 'PublicSecurityMSP', name: 'Public Security' };
+      const early = (await drafts(1, 500, security)).map((d) => ({ ...d, typeCode: 'ELDERLY_CARE', fields: { holderName: 'A', ageBand: '80+' } }));
+      const [earlyDoc] = await issue(early, SECURITY_KEY);
+      expect(codeOf(await check(earlyDoc), 'issuerAllowed')).to.equal('NOT_AUTHORIZED');
+      await rpc.send('evm_increaseTime', [7_200]);
+      await rpc.send('evm_mine', []);
+      const late = (await drafts(1, 501, security)).map((d) => ({ ...d, typeCode: 'ELDERLY_CARE', fields: { holderName: 'B', ageBand: '80+' } }));
+      const [lateDoc] = await issue(late, SECURITY_KEY);
+      const result = await check(lateDoc);
+      expect(result.valid, JSON.stringify(result.checks, null, 1)).to.equal(true);
+      expect(codeOf(await check(earlyDoc), 'issuerAllowed'), 'the early one stays refused').to.equal('NOT_AUTHORIZED');
+    });
   });
 });

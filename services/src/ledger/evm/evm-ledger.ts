@@ -31,6 +31,7 @@ export const TRUST_ANCHOR_WRITE_ABI = [
   'function issue(bytes32 root)',
   'function revoke(bytes32 root, uint16 reasonCode)',
   'function issuedAt(bytes32 root) view returns (uint64)',
+  'function revokedAt(bytes32 node) view returns (uint64 at, uint16 reasonCode)',
   'function issuerOf(bytes32 root) view returns (address account, bytes32 departmentId)',
   'event RootIssued(bytes32 indexed root, address indexed issuer, uint64 issuedAt)',
   'event RootRevoked(bytes32 indexed root, bytes32 indexed node, uint16 reasonCode, uint64 revokedAt)',
@@ -108,6 +109,14 @@ export interface AnchorOutcome {
   readonly blockNumber: number | undefined;
 }
 
+/** The outcome of revoking a root. */
+export interface RevokeOutcome {
+  readonly root: string;
+  readonly alreadyRevoked: boolean;
+  readonly transactionHash: string | undefined;
+  readonly blockNumber: number | undefined;
+}
+
 /** A TrustAnchor log, decoded. */
 export type TrustAnchorLog =
   | { readonly kind: 'RootIssued'; readonly root: string; readonly issuer: string; readonly issuedAt: number; readonly blockNumber: number; readonly transactionHash: string; readonly logIndex: number }
@@ -133,6 +142,14 @@ export interface EvmLedger {
    *   with the decoded custom error, `EVM.UNAVAILABLE`, `EVM.TIMEOUT`.
    */
   anchorRoot(root: string, issuerMsp: string): Promise<AnchorOutcome>;
+  /**
+   * Revokes a whole batch `root` with a uint16 reason, as an account of `issuerMsp`.
+   * Idempotent: a root already revoked is reported as `alreadyRevoked`.
+   *
+   * @throws {@link LedgerError} as {@link EvmLedger.anchorRoot}; `EVM.REVERTED` with
+   *   `TrustAnchorRootNotIssued` while the root is not anchored yet (retry later).
+   */
+  revokeRoot(root: string, reasonCode: number, issuerMsp: string): Promise<RevokeOutcome>;
   /** The latest block number the chain reports. @throws {@link LedgerError} `EVM.UNAVAILABLE`. */
   blockNumber(): Promise<number>;
   /** The chain id the endpoint serves. @throws {@link LedgerError} `EVM.UNAVAILABLE`. */
@@ -265,6 +282,50 @@ class EthersEvmLedger implements EvmLedger {
         return this.afterFailedSend(err, root, response.hash);
       }
     });
+  }
+
+  async revokedAt(node: string): Promise<number> {
+    try {
+      const [at] = (await this.#reader.getFunction('revokedAt').staticCall(node)) as [bigint, bigint];
+      return Number(at);
+    } catch (err) {
+      throw unavailable(err, 'TrustAnchor.revokedAt');
+    }
+  }
+
+  async revokeRoot(root: string, reasonCode: number, issuerMsp: string): Promise<RevokeOutcome> {
+    return this.timed('revokeRoot', async () => {
+      const done = { root, alreadyRevoked: true, transactionHash: undefined, blockNumber: undefined };
+      if ((await this.revokedAt(root)) !== 0) return done;
+      const signer = this.signerFor(issuerMsp);
+      const contract = new Contract(this.deployment.trustAnchor.address, trustAnchorInterface, signer);
+      let response: ContractTransactionResponse;
+      try {
+        response = await contract.getFunction('revoke(bytes32,uint16)').send(root, reasonCode);
+      } catch (err) {
+        signer.reset();
+        if (decodeRevert(err)?.name === 'TrustAnchorNodeAlreadyRevoked') return done;
+        throw this.sendError(err, 'TrustAnchor.revoke');
+      }
+      try {
+        const receipt = await response.wait(this.options.confirmations, this.options.txTimeoutMs);
+        if (receipt === null) throw new LedgerError('evm', 504, 'EVM.TIMEOUT', `revoking ${root} was not confirmed`, { transactionId: response.hash });
+        return { root, alreadyRevoked: false, transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
+      } catch (err) {
+        if (err instanceof LedgerError) throw err;
+        if (decodeRevert(err)?.name === 'TrustAnchorNodeAlreadyRevoked' || (await this.revokedAt(root)) !== 0) return done;
+        throw this.sendError(err, 'TrustAnchor.revoke', response.hash);
+      }
+    });
+  }
+
+  private sendError(err: unknown, what: string, transactionHash?: string): LedgerError {
+    const revert = decodeRevert(err);
+    if (revert !== undefined) {
+      return new LedgerError('evm', 502, 'EVM.REVERTED', `${what} reverted with ${revert.name}(${revert.args.map(String).join(', ')})`, { cause: err, transactionId: transactionHash });
+    }
+    if (isError(err, 'CALL_EXCEPTION')) return new LedgerError('evm', 502, 'EVM.REVERTED', `${what} reverted`, { cause: err, transactionId: transactionHash });
+    return unavailable(err, what);
   }
 
   /** A send or its receipt failed: a revert saying "already issued" means done; else a typed error. */

@@ -41,15 +41,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_block', 'bigint', (c) => c.notNull())
     .execute();
 
-  // One row per ledger transaction: the primary key makes a second projection of the same
+  // One row per ledger transaction and certificate: the primary key makes a second projection of the same
   // event fail loudly instead of doubling history.
   await db.schema
     .createTable('certificate_events')
-    .addColumn('tx_id', 'text', (c) => c.primaryKey())
+    .addColumn('tx_id', 'text', (c) => c.notNull())
     .addColumn('certificate_id', 'text', (c) => c.notNull())
     .addColumn('event_name', 'text', (c) => c.notNull())
     .addColumn('block_number', 'bigint', (c) => c.notNull())
     .addColumn('payload', 'jsonb', (c) => c.notNull())
+    .addPrimaryKeyConstraint('certificate_events_pk', ['tx_id', 'certificate_id'])
     .execute();
   await db.schema
     .createIndex('certificate_events_certificate_idx')
