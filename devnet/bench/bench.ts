@@ -3,11 +3,12 @@
  * two-organisation endorsement at 1, 16 and 64 concurrent clients, evaluations per second, and
  * start-up time. Prints figures and the machine; asserts nothing.
  */
-import { cpus, totalmem } from 'node:os';
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectClient, destroy, startTestDevnet, tempDir, testConfig, type TestClient } from '../test/helpers';
-import { startDevnet, type Devnet } from '../src/index';
+import { connectClient, FIXTURE_CC, tempDir, type TestClient } from '../test/helpers';
+import type { Devnet } from '../src/index';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 
@@ -60,42 +61,71 @@ async function evaluateLoad(client: TestClient, concurrency: number): Promise<nu
   return done / ((Date.now() - started) / 1000);
 }
 
-async function cliStartup(dataDir: string): Promise<number> {
+interface CliDevnet {
+  devnet: Devnet;
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Runs the devnet CLI as its own process (as developers do), so clients and devnet do not share an event loop. */
+async function startCli(dataDir: string, configFile: string): Promise<CliDevnet> {
   const root = resolve(__dirname, '..', '..');
-  return new Promise((resolveMs, reject) => {
+  return new Promise((resolveStart, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join('devnet', 'src', 'cli.ts'), '--data-dir', dataDir, '--base-port', '0', '--chaincode-port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join('devnet', 'src', 'cli.ts'), '--data-dir', dataDir, '--config', configFile, '--base-port', '0', '--chaincode-port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
+    const exited = new Promise<void>((done) => {
+      child.once('exit', () => {
+        done();
+      });
+    });
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes('devnet ready')) {
-        const ms = performance.now() - t0;
-        child.once('exit', () => {
-          resolveMs(ms);
-        });
-        child.kill('SIGTERM');
-      }
+      const m = /connection file: (.+)\n/.exec(out);
+      if (m?.[1] === undefined) return;
+      const readyMs = performance.now() - t0;
+      const connection = JSON.parse(readFileSync(m[1], 'utf8')) as Devnet['connection'];
+      const devnet = { dataDir, connection, connectionPath: m[1] } as Devnet;
+      resolveStart({
+        devnet,
+        readyMs,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
     });
     child.once('exit', (code) => {
-      if (!out.includes('devnet ready')) reject(new Error(`devnet exited with ${String(code)} before it was ready`));
+      if (!out.includes('connection file')) reject(new Error(`devnet exited with ${String(code)} before it was ready`));
     });
   });
 }
 
 async function main(): Promise<void> {
   const cpu = cpus();
-  process.stdout.write(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
-  process.stdout.write(`load: fixture chaincode Put of a 100-byte value, policy AND('Org1MSP.peer','Org2MSP.peer'), batch timeout 10 ms, ${DURATION_MS} ms per step\n`);
-  const config = testConfig({ orgs: 2, policy: "AND('Org1MSP.peer','Org2MSP.peer')", batchTimeoutMs: 10 });
+  process.stdout.write(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(`load: fixture chaincode Put of a 100-byte value, policy AND('Org1MSP.peer','Org2MSP.peer'), batch timeout 10 ms, ${DURATION_MS} ms per step; devnet in its own process (npm run devnet), clients in this one\n`);
   const dataDir = tempDir();
-  let t0 = performance.now();
-  let devnet: Devnet | undefined = await startTestDevnet(config, { dataDir });
-  const firstStart = performance.now() - t0;
-  await devnet.close();
-  t0 = performance.now();
-  devnet = await startDevnet({ dataDir, config, basePort: 0, chaincodePort: 0 });
-  const restart = performance.now() - t0;
-  const clients: [TestClient, TestClient] = [connectClient(devnet, 'Org1MSP'), connectClient(devnet, 'Org2MSP')];
+  const configFile = join(dataDir, 'bench-network.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      channel: 'bench',
+      organizations: [
+        { mspId: 'Org1MSP', name: 'One' },
+        { mspId: 'Org2MSP', name: 'Two' },
+      ],
+      chaincodes: [{ name: 'asset', version: '1.0', path: FIXTURE_CC, endorsementPolicy: "AND('Org1MSP.peer','Org2MSP.peer')" }],
+      orderer: { batchSize: 500, batchTimeoutMs: 10 },
+    }),
+  );
+  const first = await startCli(dataDir, configFile);
+  await first.stop();
+  const running = await startCli(dataDir, configFile);
+  const clients: [TestClient, TestClient] = [connectClient(running.devnet, 'Org1MSP'), connectClient(running.devnet, 'Org2MSP')];
   try {
     await submitLoad(clients, 4);
     process.stdout.write('clients  committed tx/s  p50 ms  p99 ms  committed  failed\n');
@@ -107,12 +137,10 @@ async function main(): Promise<void> {
     process.stdout.write(`evaluate/s (16 clients): ${eps.toFixed(0)}\n`);
   } finally {
     for (const c of clients) c.close();
-    await devnet.close();
+    await running.stop();
   }
-  process.stdout.write(`start-up in process: first start ${firstStart.toFixed(0)} ms (creates crypto material), restart ${restart.toFixed(0)} ms\n`);
-  const cli = await cliStartup(dataDir);
-  process.stdout.write(`start-up of the CLI process until "ready" (after the first run): ${cli.toFixed(0)} ms\n`);
-  await destroy({ ...devnet, close: () => Promise.resolve() });
+  process.stdout.write(`start-up of the devnet process until ready: first run ${first.readyMs.toFixed(0)} ms (creates crypto material), later runs ${running.readyMs.toFixed(0)} ms\n`);
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {

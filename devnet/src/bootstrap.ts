@@ -181,6 +181,8 @@ export interface ConnectionFile {
       gateway: string;
       tlsCACert: string | null;
       caCert: string;
+      /** Certificate of the organisation's peer (its endorsement signing identity). */
+      peerCert: string;
       identities: Record<string, { cert: string; key: string }>;
     }
   >;
@@ -199,6 +201,7 @@ export function writeConnectionFile(dataDir: string, config: NetworkConfig, mate
       gateway: gateways[org.mspId] ?? '',
       tlsCACert: null,
       caCert: relative(dataDir, join(orgDir(dataDir, org.mspId), 'ca', 'cert.pem')),
+      peerCert: relative(dataDir, join(orgDir(dataDir, org.mspId), 'peer', 'cert.pem')),
       identities,
     };
   }
