@@ -247,7 +247,11 @@ describe('verification: against the real contracts on the embedded EVM node', fu
     });
 
     after(async () => {
-      await new Promise<void>((resolve) => api.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        api.close(() => {
+          resolve();
+        });
+      });
     });
 
     it('prints every check and exits 0 for a valid certificate, 1 for a changed one', async () => {
