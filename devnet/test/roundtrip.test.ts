@@ -43,4 +43,15 @@ describe('devnet round trip with the real fabric-gateway client', function () {
       officer.close();
     }
   });
+
+  it('restarts a chaincode server that crashed and serves transactions again', async () => {
+    await client!.contract.evaluateTransaction('Crash');
+    let value = '';
+    for (let attempt = 0; attempt < 100 && value !== 'v1'; attempt++) {
+      await new Promise((r) => setTimeout(r, 100));
+      value = await client!.contract.evaluateTransaction('Get', 'k1').then(utf8, () => '');
+    }
+    expect(value).to.equal('v1');
+    expect(utf8(await client!.contract.submitTransaction('Put', 'after-crash', 'ok'))).to.equal('ok');
+  });
 });

@@ -49,6 +49,8 @@ export class ChaincodeRuntime {
   private readonly streams = new Map<string, Promise<ChaincodeStream>>();
   private stopping = false;
   private exitInfo: string | undefined;
+  private readonly restarts: number[] = [];
+  private spawnArgs: { folder: string; logDir: string } | undefined;
 
   private constructor(
     readonly definition: ChaincodeConfig,
@@ -89,6 +91,7 @@ export class ChaincodeRuntime {
   }
 
   private spawn(folder: string, logDir: string): void {
+    this.spawnArgs = { folder, logDir };
     mkdirSync(logDir, { recursive: true });
     const log = openSync(join(logDir, `chaincode-${this.definition.name}.log`), 'a');
     // DEVNET_CHAINCODE_NODE_ARGS passes flags such as --inspect or --cpu-prof to chaincode processes.
@@ -106,11 +109,30 @@ export class ChaincodeRuntime {
     child.on('exit', (code, signal) => {
       this.exitInfo = `chaincode ${this.definition.name} exited (code ${String(code)}, signal ${String(signal)})`;
       this.child = undefined;
+      this.restartAfterCrash();
     });
     // Keep the IPC channel from holding the devnet's event loop open.
     child.unref();
     child.channel?.unref();
     this.child = child;
+  }
+
+  /**
+   * Restarts a chaincode server that exited on its own, as a peer relaunches a chaincode, unless
+   * it crashed five times within a minute; in-flight transactions on it have already failed.
+   */
+  private restartAfterCrash(): void {
+    if (this.stopping || this.spawnArgs === undefined) return;
+    const now = Date.now();
+    while (this.restarts.length > 0 && now - (this.restarts[0] ?? 0) > 60_000) this.restarts.shift();
+    if (this.restarts.length >= 5) return;
+    this.restarts.push(now);
+    const args = this.spawnArgs;
+    setTimeout(() => {
+      if (this.stopping || this.child !== undefined) return;
+      this.exitInfo = undefined;
+      this.spawn(args.folder, args.logDir);
+    }, 200).unref();
   }
 
   /** Exit description of a spawned server that stopped, if it did. */
@@ -132,8 +154,8 @@ export class ChaincodeRuntime {
       this.streams.delete(mspId);
     }
     if (this.stopping) throw new DevnetError('DEVNET.CLOSED', 'the devnet is stopping');
-    if (this.exitInfo !== undefined && this.definition.path !== undefined) {
-      throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', this.exitInfo);
+    if (this.exitInfo !== undefined && this.definition.path !== undefined && this.restarts.length >= 5) {
+      throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `${this.exitInfo}; it crashed 5 times within a minute and is not restarted again`);
     }
     const pending = ChaincodeStream.connect(this.address, this.connectTimeoutMs);
     this.streams.set(mspId, pending);
