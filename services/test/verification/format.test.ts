@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { SimpleMerkleTree } from '@openzeppelin/merkle-tree';
-import { keccak256, toUtf8Bytes } from 'ethers';
+import { concat, keccak256, toUtf8Bytes } from 'ethers';
 import {
   BatchError,
   computeTargetHash,
@@ -84,6 +84,38 @@ describe('verification: document format', () => {
     expect(Object.keys(doc.proof.salts).sort()).to.deep.equal(['', '/credentialSubject/address', '/credentialSubject/birthDate', '/credentialSubject/holderName', '/credentialSubject/ownsHome']);
     expect(hideableFields(doc).sort()).to.deep.equal(['address', 'birthDate', 'holderName', 'ownsHome']);
     expect(new Set(Object.values(doc.proof.salts)).size, 'salts are distinct').to.equal(5);
+  });
+
+  it("reproduces the README's test vector, which an independent ethers + canonicalize computation also gives", async () => {
+    let n = 0;
+    const randomBytes = (length: number): Uint8Array => Uint8Array.from({ length }, () => (n++ * 7 + 1) & 255);
+    const drafts = [0, 1].map((i) => ({
+      certificateId: `CA-2025-00000${i + 1}`,
+      typeCode: 'RESIDENCE_PROOF',
+      issuer: { mspId: 'CivilAffairsMSP', name: 'Civil Affairs' },
+      subjectRef: `0x${(i === 0 ? 'a' : 'b').repeat(64)}`,
+      validFrom: '2025-01-01T00:00:00Z',
+      validUntil: '2026-01-01T00:00:00Z',
+      fields: { holderName: i === 0 ? 'Zhang San' : 'Li Si', address: `${i + 1} Harmony Road`, community: 'Harmony Community' },
+    }));
+    const batch = await wrapBatch(drafts, { anchor: { chainId: 31337, trustAnchor: '0x5FbDB2315678afecb367f032d93F642f64180aa3' }, types: [RESIDENCE_PROOF], randomBytes });
+    const doc = batch.documents[0] as CertificateDocument;
+    expect(doc.proof.salts['']).to.equal('0x01080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3da');
+    const header = canonicalize({ path: '', salt: doc.proof.salts[''], value: { ...JSON.parse(JSON.stringify(doc)), proof: undefined, credentialSubject: { id: doc.credentialSubject.id, certificateType: 'RESIDENCE_PROOF', certificateName: 'Proof of residence', community: 'Harmony Community' } } }) ?? '';
+    const hashes = [
+      keccak256(toUtf8Bytes(header)),
+      keccak256(toUtf8Bytes(canonicalize({ path: '/credentialSubject/holderName', salt: doc.proof.salts['/credentialSubject/holderName'], value: 'Zhang San' }) ?? '')),
+      keccak256(toUtf8Bytes(canonicalize({ path: '/credentialSubject/address', salt: doc.proof.salts['/credentialSubject/address'], value: '1 Harmony Road' }) ?? '')),
+    ];
+    expect(hashes).to.deep.equal([
+      '0x5522997c228de7067148d96d6d88a27a9e3e3a63470c8f0785de3f783f1f0a22',
+      '0xbdd63d948c617ece7c8c0c17b8547291b17e74de88dd9c38fac3a613911a2ee8',
+      '0xa0f593ee40448901da4a2accfb99f6ea02cce0fbab1622a0d24bdbe1692c95d1',
+    ]);
+    expect(doc.proof.targetHash).to.equal(keccak256(concat([...hashes].sort())));
+    expect(doc.proof.targetHash).to.equal('0xa2124dc95978067a4c7fcf79b97bc7b3e89d211898d3b972c013314ec79cc4ee');
+    expect(batch.merkleRoot).to.equal('0x39e3f3a611564ea706a6b7a85b6e461d8e7db7701b3b97530bc5101279b4919f');
+    expect(doc.proof.merkleProof).to.deep.equal(['0xdb35a02df2af9d2e6d899b631fbb2b7f8553c828ab39d03a990c49808dc98fef']);
   });
 
   it('recomputes the targetHash the chaincode records', async () => {

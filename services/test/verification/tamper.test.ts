@@ -201,6 +201,16 @@ describe('verification: tamper suite', () => {
     expectRejectedBy(result, 'ledgerRecord', 'REVOKED');
   });
 
+  it('never reports in force a record whose reader dropped the history of its revocation (notRevoked, ledgerRecord)', async () => {
+    const id = doc.id.replace('urn:ctl:certificate:', '');
+    const record = ledgers.records.get(id);
+    if (record === undefined) throw new Error('no record');
+    ledgers.records.set(id, { ...record, status: 'REVOKED', statusChanges: [] });
+    const result = await verify(doc, ledgers.ports(), { now: NOW });
+    expectRejectedBy(result, 'notRevoked', 'REVOKED');
+    expectRejectedBy(result, 'ledgerRecord', 'REVOKED');
+  });
+
   it('answers "was it valid on date D?" around a revocation', async () => {
     ledgers.revoke(doc.proof.targetHash, T0 + 10 * DAY, 4);
     const before = await verify(doc, ledgers.ports(), { now: NOW, asOf: iso(T0 + 9 * DAY) });
