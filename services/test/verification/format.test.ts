@@ -101,7 +101,7 @@ describe('verification: document format', () => {
     const batch = await wrapBatch(drafts, { anchor: { chainId: 31337, trustAnchor: '0x5FbDB2315678afecb367f032d93F642f64180aa3' }, types: [RESIDENCE_PROOF], randomBytes });
     const doc = batch.documents[0] as CertificateDocument;
     expect(doc.proof.salts['']).to.equal('0x01080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3da');
-    const header = canonicalize({ path: '', salt: doc.proof.salts[''], value: { ...JSON.parse(JSON.stringify(doc)), proof: undefined, credentialSubject: { id: doc.credentialSubject.id, certificateType: 'RESIDENCE_PROOF', certificateName: 'Proof of residence', community: 'Harmony Community' } } }) ?? '';
+    const header = canonicalize({ path: '', salt: doc.proof.salts[''], value: { ...(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>), proof: undefined, credentialSubject: { id: doc.credentialSubject.id, certificateType: 'RESIDENCE_PROOF', certificateName: 'Proof of residence', community: 'Harmony Community' } } }) ?? '';
     const hashes = [
       keccak256(toUtf8Bytes(header)),
       keccak256(toUtf8Bytes(canonicalize({ path: '/credentialSubject/holderName', salt: doc.proof.salts['/credentialSubject/holderName'], value: 'Zhang San' }) ?? '')),
