@@ -33,8 +33,10 @@ class ProbeContract extends Contract {
 
   @Transaction()
   async TwoEvents(ctx: CtlContext): Promise<void> {
-    ctx.emit('First', {});
-    ctx.emit('Second', {});
+    // Names outside the chaincode's event list, to test the guard itself.
+    const emit = ctx.emit.bind(ctx) as (name: string, payload: unknown) => void;
+    emit('First', {});
+    emit('Second', {});
     await Promise.resolve();
   }
 

@@ -9,6 +9,7 @@
 import { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { ChaincodeError } from '../errors';
+import type { ChaincodeEventName, ChaincodeEventPayloads } from '../events';
 import { actorFrom, type Actor } from './access';
 import { canonicalBytes } from './canonical';
 
@@ -168,11 +169,11 @@ export class CtlContext extends Context {
    * Sets the transaction's chaincode event. Fabric keeps only the last event of a
    * transaction, so a second call is a defect in the chaincode, not a choice.
    *
-   * @param name - event name, e.g. `CertificateIssued`
-   * @param payload - plain data, serialised canonically
+   * @param name - event name, one of `events.ts`
+   * @param payload - its payload, serialised canonically
    * @throws ChaincodeError `CHAINCODE.INTERNAL` when the transaction already set an event
    */
-  emit(name: string, payload: unknown): void {
+  emit<N extends ChaincodeEventName>(name: N, payload: ChaincodeEventPayloads[N]): void {
     if (this.eventName !== undefined) {
       throw new ChaincodeError('CHAINCODE.INTERNAL', this.txId(), `transaction ${this.txId()} tried to emit ${name} after ${this.eventName}`);
     }

@@ -169,6 +169,7 @@ export class TimeBankContract extends Contract {
       updatedAt: ctx.now(),
     });
     const [opened] = await books.flush();
+    if (opened === undefined) throw new ChaincodeError('CHAINCODE.INTERNAL', account, `account ${account} was not written`);
     ctx.emit('AccountOpened', opened);
     return canonicalJson(opened);
   }
@@ -1188,7 +1189,12 @@ export class TimeBankContract extends Contract {
   }
 
   /** Stores the movement, writes the accounts and emits the one event of the transaction. */
-  private async finish(ctx: CtlContext, books: Books, event: string, body: Omit<Movement, 'at' | 'txId' | 'by'>): Promise<string> {
+  private async finish(
+    ctx: CtlContext,
+    books: Books,
+    event: 'TimeCreditRedeemed' | 'TimeCreditGifted' | 'TimeCreditDonated' | 'TimeCreditGranted' | 'PointsAwarded' | 'PointsExchanged',
+    body: Omit<Movement, 'at' | 'txId' | 'by'>,
+  ): Promise<string> {
     const movement = this.movement(ctx, body);
     await ctx.putJson(ctx.key(MOVEMENT, movement.movementId), movement);
     const accounts = await books.flush();
