@@ -14,7 +14,7 @@ import { LIMITS, MSP_ID, isEvmAddress, readDocument, type CertificateDocument } 
 import { isHex32, keccak, keccakSync, keccakText, toHex, type Hex32 } from './hash';
 import { pathNodes } from './merkle';
 import { parseLedgerRecord as parseRecord } from './record';
-import type { AnchorReader, IssuerDirectory, LedgerCertificateRecord, LedgerRecordReader, NodeRevocation, VerificationPorts } from './ports';
+import type { AnchorReader, IssuerDirectory, LedgerCertificateRecord, LedgerRecordReader, NodeRevocation, RootInfo, VerificationPorts } from './ports';
 import { verify, type VerificationResult, type VerifyOptions } from './verify';
 
 /** `format` of a bundle. */
@@ -345,29 +345,37 @@ export function snapshotPorts(snapshot: StatusSnapshot): Required<VerificationPo
   const outside = (port: string): PortUnavailableError => new PortUnavailableError(port, 'the status snapshot does not cover this certificate');
   const a = snapshot.anchor;
   const revoked = new Map(a.revocations.map((r) => [r.position, { at: r.at, reasonCode: r.reasonCode }]));
+  const answersRevocations = (nodes: readonly Hex32[]): NodeRevocation[] | undefined =>
+    nodes.length === a.pathLength + 1 && nodes[0] === snapshot.targetHash && nodes[nodes.length - 1] === a.root
+      ? nodes.map((_, position) => revoked.get(position) ?? { at: 0, reasonCode: 0 })
+      : undefined;
+  const rootInfo: RootInfo = { issuedAt: a.issuedAt, issuerAccount: a.issuerAccount, departmentId: a.departmentId };
   const anchor: AnchorReader = {
     observedAt: snapshot.takenAt,
+    peekNetwork: () => ({ chainId: a.chainId, trustAnchor: a.trustAnchor }),
+    peekRootInfo: (root) => (root === a.root ? rootInfo : undefined),
+    peekRevocations: answersRevocations,
     network: () => Promise.resolve({ chainId: snapshot.anchor.chainId, trustAnchor: snapshot.anchor.trustAnchor }),
-    rootInfo: (root) =>
-      root === snapshot.anchor.root
-        ? Promise.resolve({ issuedAt: snapshot.anchor.issuedAt, issuerAccount: snapshot.anchor.issuerAccount, departmentId: snapshot.anchor.departmentId })
-        : Promise.reject(outside('anchor')),
+    rootInfo: (root) => (root === a.root ? Promise.resolve(rootInfo) : Promise.reject(outside('anchor'))),
     // Only the path from this targetHash to this root, whose inner nodes those two ends determine.
-    revocations: (nodes) =>
-      nodes.length === a.pathLength + 1 && nodes[0] === snapshot.targetHash && nodes[nodes.length - 1] === a.root
-        ? Promise.resolve(nodes.map((_, position) => revoked.get(position) ?? { at: 0, reasonCode: 0 }))
-        : Promise.reject(outside('anchor')),
+    revocations: (nodes) => {
+      const answers = answersRevocations(nodes);
+      return answers === undefined ? Promise.reject(outside('anchor')) : Promise.resolve(answers);
+    },
   };
   const i = snapshot.issuers;
   const issuers: IssuerDirectory = {
     observedAt: snapshot.takenAt,
     isRegistered: (departmentId) => (departmentId === i.departmentId ? Promise.resolve(i.registered) : Promise.reject(outside('issuers'))),
+    peekRegistered: (departmentId) => (departmentId === i.departmentId ? i.registered : undefined),
+    peekAuthorized: (departmentId, certType, at) => (departmentId === i.departmentId && certType === i.certType && at === i.at ? i.authorized : undefined),
     isAuthorized: (departmentId, certType, at) =>
       departmentId === i.departmentId && certType === i.certType && at === i.at ? Promise.resolve(i.authorized) : Promise.reject(outside('issuers')),
   };
   const ledger: LedgerRecordReader = {
     observedAt: snapshot.takenAt,
     getCertificate: (query) => (query.certificateId === snapshot.certificateId ? Promise.resolve(snapshot.ledger) : Promise.reject(outside('ledger'))),
+    peekCertificate: (query) => (query.certificateId === snapshot.certificateId ? snapshot.ledger : undefined),
   };
   return { anchor, issuers, ledger };
 }

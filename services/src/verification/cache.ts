@@ -39,6 +39,8 @@ interface Entry<V> {
   readonly value: Promise<V>;
   /** Milliseconds clock after which the entry is stale; Infinity for settled answers. */
   expires: number;
+  /** Set once the answer has arrived, for synchronous peeks. */
+  resolved?: { readonly value: V };
 }
 
 /** A bounded map of promised answers with per-entry expiry. */
@@ -63,6 +65,12 @@ class AnswerCache<V> {
     return value;
   }
 
+  /** The fresh answer if it has already arrived, without waiting. */
+  known(key: string, now = this.clock()): { readonly value: V } | undefined {
+    const hit = this.entries.get(key);
+    return hit !== undefined && hit.expires > now ? hit.resolved : undefined;
+  }
+
   /** The fresh cached answer, or undefined. */
   fresh(key: string, now: number): Promise<V> | undefined {
     const hit = this.entries.get(key);
@@ -79,6 +87,7 @@ class AnswerCache<V> {
     }
     value.then(
       (v) => {
+        entry.resolved = { value: v };
         if (settled(v)) entry.expires = Number.POSITIVE_INFINITY;
       },
       () => {
@@ -156,6 +165,23 @@ export function cachedAnchorReader(inner: AnchorReader, options: CacheOptions = 
       );
       return asked.map((n) => revoked.get(n) ?? NOT_REVOKED);
     },
+    peekNetwork: () => network.known('network')?.value,
+    peekRootInfo: (root) => roots.known(root)?.value,
+    peekRevocations: (asked) => {
+      const now = clock();
+      const root = asked[asked.length - 1];
+      if (listRevoked !== undefined && root !== undefined) {
+        const revoked = batches.known(root, now)?.value;
+        return revoked === undefined ? undefined : asked.map((n) => revoked.get(n) ?? NOT_REVOKED);
+      }
+      const answers: NodeRevocation[] = [];
+      for (const n of asked) {
+        const known = nodes.known(n, now);
+        if (known === undefined) return undefined;
+        answers.push(known.value);
+      }
+      return answers;
+    },
     clear: () => {
       network.clear();
       roots.clear();
@@ -192,6 +218,8 @@ export function cachedIssuerDirectory(inner: IssuerDirectory, options: CacheOpti
         () => settled,
       );
     },
+    peekRegistered: (departmentId) => registered.known(departmentId)?.value,
+    peekAuthorized: (departmentId, certType, at) => authorized.known(`${departmentId}:${certType}:${at}`)?.value,
     clear: () => {
       registered.clear();
       authorized.clear();
@@ -210,13 +238,18 @@ export interface CachedLedgerRecordReader extends LedgerRecordReader {
 export function cachedLedgerRecordReader(inner: LedgerRecordReader, options: CacheOptions = {}): CachedLedgerRecordReader {
   const [ttl, max, clock] = settings(options);
   const records = new AnswerCache<LedgerCertificateRecord | null>(ttl, max, clock);
+  const keyOf = (query: LedgerRecordQuery): string => `${query.channel}\u0000${query.chaincode}\u0000${query.certificateId}`;
   const reader: CachedLedgerRecordReader = {
     getCertificate: (query: LedgerRecordQuery) =>
       records.get(
-        `${query.channel}\u0000${query.chaincode}\u0000${query.certificateId}`,
+        keyOf(query),
         () => inner.getCertificate(query),
         () => false,
       ),
+    peekCertificate: (query: LedgerRecordQuery) => {
+      const known = records.known(keyOf(query));
+      return known === undefined ? undefined : known.value;
+    },
     clear: () => {
       records.clear();
     },

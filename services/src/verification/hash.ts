@@ -136,6 +136,11 @@ export function keccak(): Promise<Keccak256> {
   return ready;
 }
 
+/** The WebAssembly (or fallback) keccak once {@link keccak} has loaded it, else undefined; lets hot paths skip an await. */
+export function keccakIfLoaded(): Keccak256 | undefined {
+  return current;
+}
+
 /**
  * The loaded keccak-256, or the JavaScript one when {@link keccak} has not finished loading yet;
  * for synchronous helpers that cannot await.

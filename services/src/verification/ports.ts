@@ -32,7 +32,11 @@ export interface NodeRevocation {
   readonly reasonCode: number;
 }
 
-/** Read access to TrustAnchor. */
+/**
+ * Read access to TrustAnchor. The optional `peek…` methods return an answer the reader already
+ * holds (a cache's fresh entry) without waiting, or undefined; they let a verification that needs
+ * nothing new finish without yielding to the event loop.
+ */
 export interface AnchorReader {
   network(): Promise<AnchorNetwork>;
   rootInfo(root: Hex32): Promise<RootInfo>;
@@ -43,16 +47,21 @@ export interface AnchorReader {
    * for all the documents of a batch with one question. Readers that cannot list them omit it.
    */
   revokedNodesIn?(root: Hex32): Promise<ReadonlyMap<string, NodeRevocation>>;
+  peekNetwork?(): AnchorNetwork | undefined;
+  peekRootInfo?(root: Hex32): RootInfo | undefined;
+  peekRevocations?(nodes: readonly Hex32[]): readonly NodeRevocation[] | undefined;
   /** Set when answers come from a snapshot rather than the live chain: when it was taken. */
   readonly observedAt?: number;
 }
 
-/** Read access to IssuerRegistry. */
+/** Read access to IssuerRegistry (`peek…`: see {@link AnchorReader}). */
 export interface IssuerDirectory {
   /** Whether a department with this id (`keccak256(bytes(mspId))`) is registered. */
   isRegistered(departmentId: Hex32): Promise<boolean>;
   /** Whether the department may issue `certType` (`keccak256(bytes(typeCode))`) at time `at`. */
   isAuthorized(departmentId: Hex32, certType: Hex32, at: number): Promise<boolean>;
+  peekRegistered?(departmentId: Hex32): boolean | undefined;
+  peekAuthorized?(departmentId: Hex32, certType: Hex32, at: number): boolean | undefined;
   readonly observedAt?: number;
 }
 
@@ -98,10 +107,12 @@ export interface LedgerRecordQuery {
   readonly certificateId: string;
 }
 
-/** Read access to the certificate records on Fabric (or the read model that mirrors them). */
+/** Read access to the certificate records on Fabric (or the read model that mirrors them; `peek…`: see {@link AnchorReader}). */
 export interface LedgerRecordReader {
   /** The record, or null when there is none with this id. */
   getCertificate(query: LedgerRecordQuery): Promise<LedgerCertificateRecord | null>;
+  /** The record (or null) if already known, else undefined. */
+  peekCertificate?(query: LedgerRecordQuery): LedgerCertificateRecord | null | undefined;
   readonly observedAt?: number;
 }
 

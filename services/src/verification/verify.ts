@@ -8,10 +8,10 @@
 import { VerificationOptionsError, PortUnavailableError } from './errors';
 import { LIMITS, depthExceeds, readDocument, type ReadDocument } from './format';
 import { visibleFieldHashes, targetHashOf } from './fields';
-import { keccak, keccakText, type Hex32, type Keccak256 } from './hash';
-import { ledgerStatusAt } from './ledger-status';
+import { keccak, keccakIfLoaded, keccakText, type Hex32, type Keccak256 } from './hash';
+import { ledgerStatusAt, type LedgerStatusAt } from './ledger-status';
 import { pathNodes } from './merkle';
-import type { AnchorNetwork, LedgerCertificateRecord, RootInfo, VerificationPorts } from './ports';
+import type { AnchorNetwork, AnchorReader, IssuerDirectory, LedgerCertificateRecord, LedgerRecordReader, NodeRevocation, RootInfo, VerificationPorts } from './ports';
 import { reasonOf } from './reasons';
 
 /** The checks, in the order they are reported. */
@@ -123,86 +123,149 @@ function check(name: CheckName, ok: boolean, code: CheckCode, detail: string, fa
   return facts === undefined ? { name, ok, code, detail } : { name, ok, code, detail, facts };
 }
 
-function unavailable(name: CheckName, err: unknown): Check {
-  const what = err instanceof PortUnavailableError ? err.message : 'its source did not answer';
-  return check(name, false, 'UNAVAILABLE', `Not checked: ${what}.`);
-}
-
 function snapshotNote(observedAt: number | undefined): string {
   return observedAt === undefined ? '' : ` (as recorded in the status snapshot of ${formatTime(observedAt)})`;
 }
 
-/**
- * Asks ports with one deadline for the whole verification, so a dead RPC endpoint costs one
- * timeout, not one per question, and every answer is asked at most once.
- */
-class Lookups {
-  private readonly deadline: Promise<never>;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private networkAnswer: Promise<AnchorNetwork> | undefined;
-  private rootAnswer: Promise<RootInfo> | undefined;
-  private recordAnswer: Promise<LedgerCertificateRecord | null> | undefined;
+/** What a port said: a value, or why it could not answer. */
+type Answer<T> = { readonly value: T } | { readonly error: PortUnavailableError };
 
-  constructor(
-    private readonly ports: VerificationPorts,
-    private readonly read: ReadDocument,
-    timeoutMs: number,
-  ) {
-    this.deadline = new Promise<never>((_, reject) => {
-      this.timer = setTimeout(() => {
-        reject(new PortUnavailableError('any', `no answer within ${Math.round(timeoutMs / 1000)} s`));
-      }, timeoutMs);
-    });
-    // Nobody may be waiting when it fires; an unobserved rejection must not crash the host.
-    this.deadline.catch(() => undefined);
-  }
+const PORT_LABELS = { anchor: 'the public ledger (TrustAnchor)', issuers: 'the issuer registry', ledger: "the departments' ledger" } as const;
+const NOT_CONNECTED = {
+  anchor: 'this verifier is not connected to the public ledger (TrustAnchor)',
+  issuers: 'this verifier is not connected to the issuer registry',
+  ledger: "this verifier has no access to the departments' ledger",
+} as const;
+
+type PortName = keyof typeof PORT_LABELS;
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+function portError(port: PortName, err: unknown): PortUnavailableError {
+  if (err instanceof PortUnavailableError && err.port === port) return err;
+  const reason = err instanceof PortUnavailableError ? err.message : 'it could not be reached';
+  return new PortUnavailableError(port, `${PORT_LABELS[port]} did not answer (${reason})`, err);
+}
+
+/**
+ * Asks the ports. An answer a port already knows (its `peek…` method, which the caches
+ * implement) is taken without waiting, so a fully cached verification never yields to the event
+ * loop; the others run under one deadline for the whole verification, started only when needed,
+ * so a dead endpoint costs one timeout, not one per question.
+ */
+class Asker {
+  private deadline: Promise<never> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly timeoutMs: number) {}
 
   close(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
-  /** Runs a port call under the deadline; any failure becomes a PortUnavailableError. */
-  async ask<T>(port: 'anchor' | 'issuers' | 'ledger', call: () => Promise<T>): Promise<T> {
-    const label = { anchor: 'the public ledger (TrustAnchor)', issuers: 'the issuer registry', ledger: "the departments' ledger" }[port];
-    try {
-      return await Promise.race([call(), this.deadline]);
-    } catch (err) {
-      if (err instanceof PortUnavailableError && err.port !== 'any') throw err;
-      const reason = err instanceof PortUnavailableError ? err.message : 'it could not be reached';
-      throw new PortUnavailableError(port, `${label} did not answer (${reason})`, err);
+  private expiry(): Promise<never> {
+    if (this.deadline === undefined) {
+      this.deadline = new Promise<never>((_, reject) => {
+        this.timer = setTimeout(() => {
+          reject(new PortUnavailableError('any', `no answer within ${Math.round(this.timeoutMs / 1000)} s`));
+        }, this.timeoutMs);
+      });
+      // Nobody may be waiting when it fires; an unobserved rejection must not crash the host.
+      this.deadline.catch(() => undefined);
     }
+    return this.deadline;
   }
 
-  network(): Promise<AnchorNetwork> {
-    const anchor = this.ports.anchor;
-    if (anchor === undefined) return Promise.reject(new PortUnavailableError('anchor', 'this verifier is not connected to the public ledger (TrustAnchor)'));
-    this.networkAnswer ??= this.ask('anchor', () => anchor.network());
-    return this.networkAnswer;
-  }
-
-  rootInfo(root: Hex32): Promise<RootInfo> {
-    const anchor = this.ports.anchor;
-    if (anchor === undefined) return Promise.reject(new PortUnavailableError('anchor', 'this verifier is not connected to the public ledger (TrustAnchor)'));
-    this.rootAnswer ??= this.ask('anchor', () => anchor.rootInfo(root));
-    return this.rootAnswer;
-  }
-
-  record(): Promise<LedgerCertificateRecord | null> {
-    const ledger = this.ports.ledger;
-    if (ledger === undefined) return Promise.reject(new PortUnavailableError('ledger', "this verifier has no access to the departments' ledger"));
-    const ref = this.read.record;
-    const certificateId = this.read.certificateId;
-    if (ref === undefined || certificateId === undefined) return Promise.resolve(null);
-    this.recordAnswer ??= this.ask('ledger', () => ledger.getCertificate({ channel: ref.channel, chaincode: ref.chaincode, certificateId }));
-    return this.recordAnswer;
+  /** The answer, at once when the port knows it or cannot be asked, else a promise of it. */
+  ask<T>(port: PortName, connected: boolean, peek: (() => T | undefined) | undefined, call: () => Promise<T>): Answer<T> | Promise<Answer<T>> {
+    if (!connected) return { error: new PortUnavailableError(port, NOT_CONNECTED[port]) };
+    try {
+      const known = peek?.();
+      if (known !== undefined) return { value: known };
+      return Promise.race([call(), this.expiry()]).then(
+        (value): Answer<T> => ({ value }),
+        (err: unknown): Answer<T> => ({ error: portError(port, err) }),
+      );
+    } catch (err) {
+      return { error: portError(port, err) };
+    }
   }
 }
 
-/** Compares the document's anchor with the reader's chain and contract; a failed check or undefined. */
-async function anchorMismatch(name: CheckName, read: ReadDocument, lookups: Lookups): Promise<Check | undefined> {
+/** Everything the status checks need from the ports; undefined where the document raised no question. */
+interface Answers {
+  readonly network: Answer<AnchorNetwork>;
+  readonly root: Answer<RootInfo> | undefined;
+  readonly revocations: Answer<readonly NodeRevocation[]> | undefined;
+  readonly registered: Answer<boolean> | undefined;
+  readonly authorized: Answer<boolean> | undefined;
+  readonly record: Answer<LedgerCertificateRecord | null> | undefined;
+}
+
+/** Asks every question the document raises; waits only for answers not already known. */
+function gather(read: ReadDocument, nodes: readonly Hex32[] | undefined, ports: VerificationPorts, asker: Asker): Answers | Promise<Answers> {
+  const { anchor, issuers, ledger } = ports;
+  const root = read.merkleRoot;
+  const departmentId = read.issuerMspId === undefined ? undefined : keccakText(read.issuerMspId);
+  const ref = read.record;
+  const id = read.certificateId;
+  const network = asker.ask('anchor', anchor !== undefined, anchor?.peekNetwork?.bind(anchor), () => (anchor as AnchorReader).network());
+  const rootInfo = root === undefined ? undefined : asker.ask('anchor', anchor !== undefined, anchor?.peekRootInfo?.bind(anchor, root), () => (anchor as AnchorReader).rootInfo(root));
+  const revocations =
+    nodes === undefined
+      ? undefined
+      : asker.ask('anchor', anchor !== undefined, anchor?.peekRevocations?.bind(anchor, nodes), () => (anchor as AnchorReader).revocations(nodes));
+  const registered =
+    departmentId === undefined
+      ? undefined
+      : asker.ask('issuers', issuers !== undefined, issuers?.peekRegistered?.bind(issuers, departmentId), () => (issuers as IssuerDirectory).isRegistered(departmentId));
+  const query = ref === undefined || id === undefined || ref.certificateId !== id ? undefined : { channel: ref.channel, chaincode: ref.chaincode, certificateId: id };
+  const record =
+    query === undefined
+      ? undefined
+      : asker.ask('ledger', ledger !== undefined, ledger?.peekCertificate?.bind(ledger, query), () => (ledger as LedgerRecordReader).getCertificate(query));
+
+  // The authorisation question needs the issue time, which the root's answer gives.
+  const withAuthorization = (first: Omit<Answers, 'authorized'>): Answers | Promise<Answers> => {
+    const info = first.root !== undefined && 'value' in first.root ? first.root.value : undefined;
+    const type = read.typeCode;
+    if (info === undefined || info.issuedAt === 0 || departmentId === undefined || type === undefined || info.departmentId !== departmentId) {
+      return { ...first, authorized: undefined };
+    }
+    const certType = keccakText(type);
+    const authorized = asker.ask(
+      'issuers',
+      issuers !== undefined,
+      issuers?.peekAuthorized?.bind(issuers, departmentId, certType, info.issuedAt),
+      () => (issuers as IssuerDirectory).isAuthorized(departmentId, certType, info.issuedAt),
+    );
+    return isPromise(authorized) ? authorized.then((a) => ({ ...first, authorized: a })) : { ...first, authorized };
+  };
+
+  if (!isPromise(network) && !isAnyPromise(rootInfo, revocations, registered, record)) {
+    return withAuthorization({ network, root: rootInfo, revocations, registered, record } as Omit<Answers, 'authorized'>);
+  }
+  return Promise.all([network, rootInfo, revocations, registered, record]).then(([n, r, v, g, c]) =>
+    withAuthorization({ network: n, root: r, revocations: v, registered: g, record: c }),
+  );
+}
+
+function isAnyPromise(...values: unknown[]): boolean {
+  return values.some((v) => v instanceof Promise);
+}
+
+function unavailableFrom(name: CheckName, answer: { readonly error: PortUnavailableError }): Check {
+  return check(name, false, 'UNAVAILABLE', `Not checked: ${answer.error.message}.`);
+}
+
+/** Compares the document's anchor with the trusted chain and contract; a failed check or undefined. */
+function anchorMismatch(name: CheckName, read: ReadDocument, answer: Answer<AnchorNetwork>): Check | undefined {
   const anchor = read.anchor;
   if (anchor === undefined) return check(name, false, 'NOT_CHECKED', 'Not checked: the certificate does not say where it is anchored.');
-  const network = await lookups.network();
+  if ('error' in answer) return unavailableFrom(name, answer);
+  const network = answer.value;
   if (network.chainId !== anchor.chainId) {
     return check(
       name,
@@ -280,92 +343,87 @@ function checkInclusion(k: Keccak256, read: ReadDocument): { result: Check; node
   };
 }
 
-async function checkAnchored(read: ReadDocument, lookups: Lookups, ports: VerificationPorts, asOf: number): Promise<Check> {
+function checkAnchored(read: ReadDocument, answers: Answers, observedAt: number | undefined, asOf: number): Check {
   if (read.anchorProblem !== undefined) return check('anchored', false, 'FORMAT', read.anchorProblem.detail);
-  const root = read.merkleRoot;
-  if (root === undefined) return check('anchored', false, 'NOT_CHECKED', 'Not checked: the batch proof cannot be read.');
-  try {
-    const mismatch = await anchorMismatch('anchored', read, lookups);
-    if (mismatch !== undefined) return mismatch;
-    const info = await lookups.rootInfo(root);
-    const note = snapshotNote(ports.anchor?.observedAt);
-    if (info.issuedAt === 0) return check('anchored', false, 'NOT_ANCHORED', `Its batch was never recorded on the public ledger${note}.`);
-    if (info.issuedAt > asOf) {
-      return check('anchored', false, 'NOT_YET_ANCHORED', `Its batch was recorded on the public ledger only later, on ${formatTime(info.issuedAt)}.`, {
-        anchoredAt: iso(info.issuedAt),
-      });
-    }
-    return check('anchored', true, 'OK', `Its batch was recorded on the public ledger (chain ${read.anchor?.chainId ?? '?'}) on ${formatTime(info.issuedAt)}${note}.`, {
+  if (answers.root === undefined) return check('anchored', false, 'NOT_CHECKED', 'Not checked: the batch proof cannot be read.');
+  const mismatch = anchorMismatch('anchored', read, answers.network);
+  if (mismatch !== undefined) return mismatch;
+  if ('error' in answers.root) return unavailableFrom('anchored', answers.root);
+  const info = answers.root.value;
+  const note = snapshotNote(observedAt);
+  if (info.issuedAt === 0) return check('anchored', false, 'NOT_ANCHORED', `Its batch was never recorded on the public ledger${note}.`);
+  if (info.issuedAt > asOf) {
+    return check('anchored', false, 'NOT_YET_ANCHORED', `Its batch was recorded on the public ledger only later, on ${formatTime(info.issuedAt)}.`, {
       anchoredAt: iso(info.issuedAt),
     });
-  } catch (err) {
-    return unavailable('anchored', err);
   }
+  return check('anchored', true, 'OK', `Its batch was recorded on the public ledger (chain ${read.anchor?.chainId ?? '?'}) on ${formatTime(info.issuedAt)}${note}.`, {
+    anchoredAt: iso(info.issuedAt),
+  });
 }
 
-async function checkNotRevoked(read: ReadDocument, nodes: Hex32[] | undefined, lookups: Lookups, ports: VerificationPorts, asOf: number): Promise<Check> {
-  if (nodes === undefined) return check('notRevoked', false, 'NOT_CHECKED', 'Not checked: without a valid batch proof its revocation status cannot be looked up.');
-  const anchor = ports.anchor;
-  if (anchor === undefined) return unavailable('notRevoked', new PortUnavailableError('anchor', 'this verifier is not connected to the public ledger (TrustAnchor)'));
-  let recordOutcome: { record: LedgerCertificateRecord | null } | { error: unknown };
-  try {
-    const mismatch = await anchorMismatch('notRevoked', read, lookups);
-    if (mismatch !== undefined) return mismatch;
-    const revocations = await lookups.ask('anchor', () => anchor.revocations(nodes));
-    let earliest: { index: number; at: number; reasonCode: number } | undefined;
-    let later: number | undefined;
-    revocations.forEach((r, index) => {
-      if (r.at === 0) return;
-      if (r.at <= asOf) {
-        if (earliest === undefined || r.at < earliest.at) earliest = { index, at: r.at, reasonCode: r.reasonCode };
-      } else if (later === undefined || r.at < later) {
-        later = r.at;
-      }
-    });
-    if (earliest !== undefined) {
-      const reason = reasonOf(earliest.reasonCode);
-      const scope = earliest.index === 0 ? 'certificate' : earliest.index === nodes.length - 1 ? 'batch' : 'group';
-      const what = { certificate: 'This certificate', batch: 'Its whole batch', group: 'A group of certificates including this one' }[scope];
-      const suspended = reason.name === 'UNDER_REVIEW';
-      return check(
-        'notRevoked',
-        false,
-        suspended ? 'SUSPENDED' : 'REVOKED',
-        `${what} was ${suspended ? 'suspended' : 'revoked'} on ${formatTime(earliest.at)}: ${reason.text}.`,
-        { revokedAt: iso(earliest.at), reasonCode: earliest.reasonCode, reason: reason.name, scope },
-      );
-    }
-    try {
-      recordOutcome = { record: await lookups.record() };
-    } catch (err) {
-      recordOutcome = { error: err };
-    }
-    const laterText = later === undefined ? '' : ` It was revoked later, on ${formatTime(later)}.`;
-    if ('error' in recordOutcome) {
-      return check(
-        'notRevoked',
-        true,
-        'OK',
-        `No revocation is recorded on the public ledger${snapshotNote(anchor.observedAt)}; the departments' ledger could not be asked about suspensions (see the ledger record check).${laterText}`,
-      );
-    }
-    const record = recordOutcome.record;
-    if (record !== null && record.documentHash === read.targetHash) {
-      const status = ledgerStatusAt(record, asOf);
-      if ((status.status === 'REVOKED' || status.status === 'SUSPENDED') && status.since !== undefined) {
-        const verb = status.status === 'REVOKED' ? 'revoked' : 'suspended';
-        const why = status.reasonText !== undefined && status.reasonText !== '' ? status.reasonText : (status.reasonCode ?? 'no reason given');
-        return check('notRevoked', false, status.status, `The issuing department ${verb} it on ${formatTime(status.since)}: ${why}.`, {
-          revokedAt: iso(status.since),
-          reason: status.reasonCode ?? '',
-          scope: 'certificate',
-        });
-      }
-    }
-    return check('notRevoked', true, 'OK', `Neither this certificate nor its batch is revoked or suspended${snapshotNote(anchor.observedAt)}.${laterText}`);
-  } catch (err) {
-    return unavailable('notRevoked', err);
+function checkNotRevoked(read: ReadDocument, nodes: readonly Hex32[] | undefined, answers: Answers, observedAt: number | undefined, asOf: number): Check {
+  if (nodes === undefined || answers.revocations === undefined) {
+    return check('notRevoked', false, 'NOT_CHECKED', 'Not checked: without a valid batch proof its revocation status cannot be looked up.');
   }
+  const mismatch = anchorMismatch('notRevoked', read, answers.network);
+  if (mismatch !== undefined) return mismatch;
+  if ('error' in answers.revocations) return unavailableFrom('notRevoked', answers.revocations);
+  const revocations = answers.revocations.value;
+  if (revocations.length !== nodes.length) {
+    return check('notRevoked', false, 'UNAVAILABLE', `Not checked: ${PORT_LABELS.anchor} answered about ${revocations.length} of ${nodes.length} nodes.`);
+  }
+  let earliest: { index: number; at: number; reasonCode: number } | undefined;
+  let later: number | undefined;
+  revocations.forEach((r, index) => {
+    if (r.at === 0) return;
+    if (r.at <= asOf) {
+      if (earliest === undefined || r.at < earliest.at) earliest = { index, at: r.at, reasonCode: r.reasonCode };
+    } else if (later === undefined || r.at < later) {
+      later = r.at;
+    }
+  });
+  if (earliest !== undefined) {
+    const reason = reasonOf(earliest.reasonCode);
+    const scope = earliest.index === 0 ? 'certificate' : earliest.index === nodes.length - 1 ? 'batch' : 'group';
+    const what = { certificate: 'This certificate', batch: 'Its whole batch', group: 'A group of certificates including this one' }[scope];
+    const suspended = reason.name === 'UNDER_REVIEW';
+    return check(
+      'notRevoked',
+      false,
+      suspended ? 'SUSPENDED' : 'REVOKED',
+      `${what} was ${suspended ? 'suspended' : 'revoked'} on ${formatTime(earliest.at)}: ${reason.text}.`,
+      { revokedAt: iso(earliest.at), reasonCode: earliest.reasonCode, reason: reason.name, scope },
+    );
+  }
+  const laterText = later === undefined ? '' : ` It was revoked later, on ${formatTime(later)}.`;
+  const record = answers.record;
+  if (record === undefined || 'error' in record) {
+    return check(
+      'notRevoked',
+      true,
+      'OK',
+      `No revocation is recorded on the public ledger${snapshotNote(observedAt)}; the departments' ledger could not be asked about suspensions (see the ledger record check).${laterText}`,
+    );
+  }
+  if (record.value !== null && record.value.documentHash === read.targetHash) {
+    let status: LedgerStatusAt | undefined;
+    try {
+      status = ledgerStatusAt(record.value, asOf);
+    } catch {
+      status = undefined;
+    }
+    if (status !== undefined && (status.status === 'REVOKED' || status.status === 'SUSPENDED') && status.since !== undefined) {
+      const verb = status.status === 'REVOKED' ? 'revoked' : 'suspended';
+      const why = status.reasonText !== undefined && status.reasonText !== '' ? status.reasonText : (status.reasonCode ?? 'no reason given');
+      return check('notRevoked', false, status.status, `The issuing department ${verb} it on ${formatTime(status.since)}: ${why}.`, {
+        revokedAt: iso(status.since),
+        reason: status.reasonCode ?? '',
+        scope: 'certificate',
+      });
+    }
+  }
+  return check('notRevoked', true, 'OK', `Neither this certificate nor its batch is revoked or suspended${snapshotNote(observedAt)}.${laterText}`);
 }
 
 function checkNotExpired(read: ReadDocument, asOf: number): Check {
@@ -382,50 +440,43 @@ function checkNotExpired(read: ReadDocument, asOf: number): Check {
   return check('notExpired', true, 'OK', `It is valid from ${formatTime(from)} ${end}.`, until === undefined ? { validFrom: iso(from) } : { validFrom: iso(from), validUntil: iso(until) });
 }
 
-async function checkIssuerAllowed(read: ReadDocument, lookups: Lookups, ports: VerificationPorts): Promise<Check> {
+function checkIssuerAllowed(read: ReadDocument, answers: Answers, observedAt: number | undefined): Check {
   const msp = read.issuerMspId;
   const type = read.typeCode;
-  const root = read.merkleRoot;
-  if (msp === undefined || type === undefined) return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: the issuer or the certificate type cannot be read.');
-  if (root === undefined) return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: the batch proof cannot be read, so the issue time is unknown.');
-  const issuers = ports.issuers;
-  if (issuers === undefined) return unavailable('issuerAllowed', new PortUnavailableError('issuers', 'this verifier is not connected to the issuer registry'));
-  const name = read.issuerName ?? msp;
-  try {
-    const mismatch = await anchorMismatch('issuerAllowed', read, lookups);
-    if (mismatch !== undefined) return check('issuerAllowed', false, 'NOT_CHECKED', `Not checked: the issue time comes from the public ledger. ${mismatch.detail}`);
-    const departmentId = keccakText(msp);
-    const [info, registered] = await Promise.all([lookups.rootInfo(root), lookups.ask('issuers', () => issuers.isRegistered(departmentId))]);
-    const note = snapshotNote(issuers.observedAt);
-    if (!registered) return check('issuerAllowed', false, 'UNKNOWN_ISSUER', `${name} (${msp}) is not a registered department${note}.`, { issuer: msp });
-    if (info.issuedAt === 0) return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: its batch was never recorded on the public ledger, so there is no issue time.');
-    if (info.departmentId !== departmentId) {
-      return check(
-        'issuerAllowed',
-        false,
-        'ANCHORED_BY_OTHER',
-        info.departmentId === ZERO_HASH
-          ? `Its batch was recorded by an account that belongs to no department, not by ${name}.`
-          : `Its batch was recorded by another department (${short(info.departmentId)}), not by ${name} as the certificate claims.`,
-        { issuer: msp, anchoringDepartment: info.departmentId },
-      );
-    }
-    const allowed = await lookups.ask('issuers', () => issuers.isAuthorized(departmentId, keccakText(type), info.issuedAt));
-    if (!allowed) {
-      return check('issuerAllowed', false, 'NOT_AUTHORIZED', `${name} was not allowed to issue ${type} certificates on ${formatTime(info.issuedAt)}, when this one was issued${note}.`, {
-        issuer: msp,
-        certificateType: type,
-        issuedAt: iso(info.issuedAt),
-      });
-    }
-    return check('issuerAllowed', true, 'OK', `${name} was allowed to issue ${type} certificates when this one was issued (${formatTime(info.issuedAt)})${note}.`, {
-      issuer: msp,
-      certificateType: type,
-      issuedAt: iso(info.issuedAt),
-    });
-  } catch (err) {
-    return unavailable('issuerAllowed', err);
+  if (msp === undefined || type === undefined || answers.registered === undefined) {
+    return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: the issuer or the certificate type cannot be read.');
   }
+  if (answers.root === undefined) return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: the batch proof cannot be read, so the issue time is unknown.');
+  const name = read.issuerName ?? msp;
+  const mismatch = anchorMismatch('issuerAllowed', read, answers.network);
+  if (mismatch !== undefined) {
+    return mismatch.code === 'UNAVAILABLE' ? mismatch : check('issuerAllowed', false, 'NOT_CHECKED', `Not checked: the issue time comes from the public ledger. ${mismatch.detail}`);
+  }
+  if ('error' in answers.registered) return unavailableFrom('issuerAllowed', answers.registered);
+  if ('error' in answers.root) return unavailableFrom('issuerAllowed', answers.root);
+  const note = snapshotNote(observedAt);
+  if (!answers.registered.value) return check('issuerAllowed', false, 'UNKNOWN_ISSUER', `${name} (${msp}) is not a registered department${note}.`, { issuer: msp });
+  const info = answers.root.value;
+  if (info.issuedAt === 0) return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: its batch was never recorded on the public ledger, so there is no issue time.');
+  if (info.departmentId !== keccakText(msp)) {
+    return check(
+      'issuerAllowed',
+      false,
+      'ANCHORED_BY_OTHER',
+      info.departmentId === ZERO_HASH
+        ? `Its batch was recorded by an account that belongs to no department, not by ${name}.`
+        : `Its batch was recorded by another department (${short(info.departmentId)}), not by ${name} as the certificate claims.`,
+      { issuer: msp, anchoringDepartment: info.departmentId },
+    );
+  }
+  const authorized = answers.authorized;
+  if (authorized === undefined) return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: the issue time is unknown.');
+  if ('error' in authorized) return unavailableFrom('issuerAllowed', authorized);
+  const facts = { issuer: msp, certificateType: type, issuedAt: iso(info.issuedAt) };
+  if (!authorized.value) {
+    return check('issuerAllowed', false, 'NOT_AUTHORIZED', `${name} was not allowed to issue ${type} certificates on ${formatTime(info.issuedAt)}, when this one was issued${note}.`, facts);
+  }
+  return check('issuerAllowed', true, 'OK', `${name} was allowed to issue ${type} certificates when this one was issued (${formatTime(info.issuedAt)})${note}.`, facts);
 }
 
 function sameInstant(a: string | null | undefined, b: number | undefined): boolean {
@@ -433,22 +484,19 @@ function sameInstant(a: string | null | undefined, b: number | undefined): boole
   return b !== undefined && Math.floor(Date.parse(a) / 1000) === b;
 }
 
-async function checkLedgerRecord(read: ReadDocument, lookups: Lookups, ports: VerificationPorts, asOf: number): Promise<Check> {
+function checkLedgerRecord(read: ReadDocument, answers: Answers, observedAt: number | undefined, asOf: number): Check {
   const id = read.certificateId;
   if (id === undefined) return check('ledgerRecord', false, 'NOT_CHECKED', 'Not checked: the certificate identifier cannot be read.');
   if (read.recordProblem !== undefined || read.record === undefined) {
     return check('ledgerRecord', false, read.recordProblem?.code === 'NO_RECORD' ? 'NO_RECORD' : 'FORMAT', read.recordProblem?.detail ?? 'The ledger record reference cannot be read.');
   }
   const ref = read.record;
-  if (ref.certificateId !== id) return check('ledgerRecord', false, 'MISMATCH', `The ledger reference names another certificate (${ref.certificateId}), not ${id}.`);
-  if (ports.ledger === undefined) return unavailable('ledgerRecord', new PortUnavailableError('ledger', "this verifier has no access to the departments' ledger"));
-  let record: LedgerCertificateRecord | null;
-  try {
-    record = await lookups.record();
-  } catch (err) {
-    return unavailable('ledgerRecord', err);
+  if (ref.certificateId !== id || answers.record === undefined) {
+    return check('ledgerRecord', false, 'MISMATCH', `The ledger reference names another certificate (${ref.certificateId}), not ${id}.`);
   }
-  const note = snapshotNote(ports.ledger.observedAt);
+  if ('error' in answers.record) return unavailableFrom('ledgerRecord', answers.record);
+  const record = answers.record.value;
+  const note = snapshotNote(observedAt);
   if (record === null) return check('ledgerRecord', false, 'NOT_FOUND', `The departments' ledger has no record of certificate ${id}${note}.`);
   const differences: string[] = [];
   if (record.id !== id) differences.push('identifier');
@@ -465,7 +513,7 @@ async function checkLedgerRecord(read: ReadDocument, lookups: Lookups, ports: Ve
       differences: differences.join(','),
     });
   }
-  let status;
+  let status: LedgerStatusAt;
   try {
     status = ledgerStatusAt(record, asOf);
   } catch {
@@ -492,7 +540,8 @@ async function checkLedgerRecord(read: ReadDocument, lookups: Lookups, ports: Ve
  *
  * @param document - the parsed JSON document (anything; it is validated here)
  * @param ports - where to look up anchors, issuers and ledger records
- * @throws {@link VerificationOptionsError} when `asOf` or `now` is not a date, or `asOf` is after `now`
+ * @throws {@link VerificationOptionsError} when `asOf` or `now` is not a date, `asOf` is after
+ *   `now`, or `clockSkewSeconds` is negative
  */
 export async function verify(document: unknown, ports: VerificationPorts, options: VerifyOptions = {}): Promise<VerificationResult> {
   const now = toDate(options.now ?? new Date(), 'now');
@@ -501,7 +550,7 @@ export async function verify(document: unknown, ports: VerificationPorts, option
   const skew = options.asOf === undefined ? (options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_S) : 0;
   if (!Number.isSafeInteger(skew) || skew < 0) throw new VerificationOptionsError('clockSkewSeconds must be a whole number of seconds, 0 or more', 'clockSkewSeconds');
   const asOf = Math.floor(asOfDate.getTime() / 1000) + skew;
-  const k = await keccak();
+  const k = keccakIfLoaded() ?? (await keccak());
   const read = readDocument(document);
   if ('unreadable' in read) {
     const checks = CHECK_NAMES.map((name) =>
@@ -509,19 +558,23 @@ export async function verify(document: unknown, ports: VerificationPorts, option
     );
     return { valid: false, asOf: asOfDate.toISOString(), checks };
   }
-  const lookups = new Lookups(ports, read, options.portTimeoutMs ?? DEFAULT_PORT_TIMEOUT_MS);
+  const asker = new Asker(options.portTimeoutMs ?? DEFAULT_PORT_TIMEOUT_MS);
   try {
     const integrity = checkIntegrity(k, read);
     const inclusion = checkInclusion(k, read);
-    const [anchored, notRevoked, issuerAllowed, ledgerRecord] = await Promise.all([
-      checkAnchored(read, lookups, ports, asOf),
-      checkNotRevoked(read, inclusion.nodes, lookups, ports, asOf),
-      checkIssuerAllowed(read, lookups, ports),
-      checkLedgerRecord(read, lookups, ports, asOf),
-    ]);
-    const checks = [integrity, inclusion.result, anchored, notRevoked, checkNotExpired(read, asOf), issuerAllowed, ledgerRecord];
+    const gathered = gather(read, inclusion.nodes, ports, asker);
+    const answers = isPromise(gathered) ? await gathered : gathered;
+    const checks = [
+      integrity,
+      inclusion.result,
+      checkAnchored(read, answers, ports.anchor?.observedAt, asOf),
+      checkNotRevoked(read, inclusion.nodes, answers, ports.anchor?.observedAt, asOf),
+      checkNotExpired(read, asOf),
+      checkIssuerAllowed(read, answers, ports.issuers?.observedAt),
+      checkLedgerRecord(read, answers, ports.ledger?.observedAt, asOf),
+    ];
     return { valid: checks.every((c) => c.ok), asOf: asOfDate.toISOString(), checks };
   } finally {
-    lookups.close();
+    asker.close();
   }
 }
