@@ -159,7 +159,8 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
       throw new ConflictError('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still in progress', { headers: { 'Retry-After': '1' } });
     case 'replay':
       res.setHeader('Idempotent-Replayed', 'true');
-      res.status(claim.status).json(claim.body);
+      if (claim.body === null) res.status(claim.status).end();
+      else res.status(claim.status).json(claim.body);
       return;
     case 'fresh':
     case 'resumed':
@@ -180,7 +181,8 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
   }
   await deps.idempotency.complete(ref, result.status, result.body);
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-  res.status(result.status).json(result.body);
+  if (result.body === undefined) res.status(result.status).end();
+  else res.status(result.status).json(result.body);
 }
 
 /**

@@ -133,6 +133,7 @@ export type TrustAnchorLog =
 
 /** What the services ask of the EVM chain. */
 export interface EvmLedger {
+  /** The deployment; reading it before the deployment file exists throws a 503 {@link LedgerError}. */
   readonly deployment: EvmDeployment;
   /**
    * Anchors `root` on TrustAnchor with an account of `issuerMsp`. Idempotent: a root already
@@ -162,7 +163,9 @@ export interface EvmLedger {
 /** Options of {@link openEvmLedger}. */
 export interface EvmLedgerOptions {
   readonly rpcUrl: string;
-  readonly deployment: EvmDeployment;
+  /** The deployment file (read on first use), or an already loaded deployment. */
+  readonly deploymentFile?: string;
+  readonly deployment?: EvmDeployment;
   /** The default signer (embedded: Hardhat account #0, which deploy.config gives the street office). */
   readonly signerKey: string;
   /** Explicit keys per MSP id (production); take precedence over the embedded accounts. */
@@ -199,36 +202,69 @@ function unavailable(err: unknown, what: string): LedgerError {
   return new LedgerError('evm', 503, 'EVM.UNAVAILABLE', `The EVM node cannot be reached (${what})`, { cause: err, retryAfterSeconds: 2 });
 }
 
-class EthersEvmLedger implements EvmLedger {
+interface Connection {
   readonly deployment: EvmDeployment;
-  readonly #provider: JsonRpcProvider;
-  readonly #reader: Contract;
+  readonly provider: JsonRpcProvider;
+  readonly reader: Contract;
+}
+
+class EthersEvmLedger implements EvmLedger {
   /** One nonce manager per account: concurrent sends from one account get consecutive nonces. */
   readonly #signers = new Map<string, NonceManager>();
   readonly #keysByAddress = new Map<string, string>();
+  readonly #departmentKeys: Map<string, string>;
+  #connection: Connection | undefined;
+  #lastAttempt = 0;
+  #lastError: LedgerError | undefined;
 
   constructor(private readonly options: EvmLedgerOptions) {
-    this.deployment = options.deployment;
-    const network = Network.from(options.deployment.chainId);
-    this.#provider = new JsonRpcProvider(options.rpcUrl, network, { staticNetwork: network, pollingInterval: 250 });
-    this.#reader = new Contract(options.deployment.trustAnchor.address, trustAnchorInterface, this.#provider);
-    const add = (key: string): void => {
-      const wallet = new Wallet(key);
-      this.#keysByAddress.set(wallet.address, key);
-    };
-    add(options.signerKey);
-    if (options.deployment.chainId === EMBEDDED_CHAIN_ID) {
-      // The embedded chain's department accounts are Hardhat's public development accounts.
-      const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
-      for (let i = 0; i < 20; i++) {
-        const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${String(i)}`);
-        this.#keysByAddress.set(wallet.address, wallet.privateKey);
-      }
-    }
+    this.#keysByAddress.set(new Wallet(options.signerKey).address, options.signerKey);
     this.#departmentKeys = new Map(Object.entries(options.departmentKeys ?? {}));
   }
 
-  readonly #departmentKeys: Map<string, string>;
+  /**
+   * The deployment and provider, set up on first use: the API may start before the contracts
+   * are deployed, and reports the EVM as down until the deployment file exists.
+   */
+  private get connection(): Connection {
+    if (this.#connection !== undefined) return this.#connection;
+    const now = Date.now();
+    if (now - this.#lastAttempt >= 2_000 || this.#lastError === undefined) {
+      this.#lastAttempt = now;
+      try {
+        const deployment = this.options.deployment ?? loadDeployment(this.options.deploymentFile ?? '');
+        const network = Network.from(deployment.chainId);
+        const provider = new JsonRpcProvider(this.options.rpcUrl, network, { staticNetwork: network, pollingInterval: 250 });
+        const reader = new Contract(deployment.trustAnchor.address, trustAnchorInterface, provider);
+        if (deployment.chainId === EMBEDDED_CHAIN_ID) {
+          // The embedded chain's department accounts are Hardhat's public development accounts.
+          const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
+          for (let i = 0; i < 20; i++) {
+            const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${String(i)}`);
+            this.#keysByAddress.set(wallet.address, wallet.privateKey);
+          }
+        }
+        this.#connection = { deployment, provider, reader };
+        this.#lastError = undefined;
+        return this.#connection;
+      } catch (err) {
+        this.#lastError = err instanceof LedgerError ? err : new LedgerError('evm', 503, 'EVM.DEPLOYMENT_INVALID', (err as Error).message, { cause: err });
+      }
+    }
+    throw this.#lastError;
+  }
+
+  get deployment(): EvmDeployment {
+    return this.connection.deployment;
+  }
+
+  get #provider(): JsonRpcProvider {
+    return this.connection.provider;
+  }
+
+  get #reader(): Contract {
+    return this.connection.reader;
+  }
 
   private timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return this.options.metrics === undefined ? call() : this.options.metrics.timeLedgerCall('evm', operation, call);
@@ -391,7 +427,7 @@ class EthersEvmLedger implements EvmLedger {
   }
 
   close(): void {
-    this.#provider.destroy();
+    this.#connection?.provider.destroy();
   }
 }
 

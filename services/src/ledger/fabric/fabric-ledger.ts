@@ -23,7 +23,7 @@ import {
 import { parseChaincodeError } from '../../../../chaincode/src/errors';
 import type { ServiceMetrics } from '../../metrics';
 import { ChaincodeRejectedError, LedgerError } from '../ledger-errors';
-import type { ConnectionProfile, WalletIdentity } from './connection-profile';
+import { ConnectionProfileError, loadConnectionProfile, type ConnectionProfile, type WalletIdentity } from './connection-profile';
 
 /** Which wallet identity acts: an organisation's MSP id and the identity's name in the wallet. */
 export interface FabricActor {
@@ -64,6 +64,7 @@ export interface EventStream<T> extends AsyncIterable<T> {
 
 /** What the services ask of Fabric. */
 export interface FabricLedger {
+  /** The channel; reading it before the connection file exists throws a 503 {@link LedgerError}. */
   readonly channel: string;
   readonly chaincode: string;
   /** MSP ids the wallet can act for. */
@@ -92,6 +93,8 @@ export interface FabricLedger {
 
 /** Deadlines and retry policy of the adapter. */
 export interface FabricLedgerOptions {
+  /** The connection file; read on first use and re-read (at most every 2 s) until it loads. */
+  readonly connectionFile: string;
   readonly chaincode: string;
   readonly timeouts: { readonly evaluateMs: number; readonly endorseMs: number; readonly submitMs: number; readonly commitMs: number };
   readonly mvccRetries: number;
@@ -171,18 +174,48 @@ function isMvccConflict(err: unknown): boolean {
 }
 
 class GatewayFabricLedger implements FabricLedger {
-  readonly channel: string;
   readonly chaincode: string;
   readonly #clients = new Map<string, grpc.Client>();
   readonly #gateways = new Map<string, Gateway>();
+  #profile: ConnectionProfile | undefined;
+  #lastAttempt = 0;
+  #lastError: Error | undefined;
   #closed = false;
 
   constructor(
-    private readonly profile: ConnectionProfile,
     private readonly options: FabricLedgerOptions,
+    profile?: ConnectionProfile,
   ) {
-    this.channel = profile.channel;
     this.chaincode = options.chaincode;
+    this.#profile = profile;
+  }
+
+  /**
+   * The connection profile, loaded on first use: the API may start before the network has
+   * written its connection file, and reports Fabric as down until it has.
+   */
+  private get profile(): ConnectionProfile {
+    if (this.#profile !== undefined) return this.#profile;
+    const now = Date.now();
+    if (now - this.#lastAttempt >= 2_000 || this.#lastError === undefined) {
+      this.#lastAttempt = now;
+      try {
+        this.#profile = loadConnectionProfile(this.options.connectionFile);
+        this.#lastError = undefined;
+        return this.#profile;
+      } catch (err) {
+        this.#lastError = err as Error;
+      }
+    }
+    const cause = this.#lastError;
+    throw new LedgerError('fabric', 503, cause instanceof ConnectionProfileError ? cause.code : 'FABRIC.CONNECTION_MISSING', cause.message, {
+      cause,
+      retryAfterSeconds: 2,
+    });
+  }
+
+  get channel(): string {
+    return this.profile.channel;
   }
 
   organisations(): string[] {
@@ -349,6 +382,6 @@ class GatewayFabricLedger implements FabricLedger {
  * Opens the Fabric adapter for a connection profile. Connections are made lazily, on the first
  * call for each endpoint and identity, so a network that is still starting does not fail this.
  */
-export function openFabricLedger(profile: ConnectionProfile, options: FabricLedgerOptions): FabricLedger {
-  return new GatewayFabricLedger(profile, options);
+export function openFabricLedger(options: FabricLedgerOptions, profile?: ConnectionProfile): FabricLedger {
+  return new GatewayFabricLedger(options, profile);
 }
