@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
-import { parseEndorsementPolicy, type SignaturePolicy } from './policy/policy';
+import { parseEndorsementPolicy, parsePolicy, type SignaturePolicy } from './policy/policy';
 
 const mspIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'MSP ids are letters, digits, dots and dashes');
 const identityNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'identity names are lower-case letters, digits, "_" and "-"');
@@ -27,6 +27,18 @@ const organizationSchema = z.strictObject({
   identities: z.array(identitySchema).default([]),
 });
 
+/** A private data collection, in the shape of Fabric's collections_config.json. */
+const collectionSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'collection names are letters, digits, "_" and "-"'),
+  policy: z.string().min(1),
+  requiredPeerCount: z.number().int().min(0).default(0),
+  maxPeerCount: z.number().int().min(0).default(1),
+  blockToLive: z.number().int().min(0).default(0),
+  memberOnlyRead: z.boolean().default(true),
+  memberOnlyWrite: z.boolean().default(true),
+  endorsementPolicy: z.strictObject({ signaturePolicy: z.string().min(1) }).optional(),
+});
+
 const chaincodeSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$/, 'chaincode names follow Fabric lifecycle rules'),
@@ -37,6 +49,7 @@ const chaincodeSchema = z
       .regex(/^[^:\s]+:\d+$/, 'expected host:port')
       .optional(),
     endorsementPolicy: z.string().min(1).default('MAJORITY Endorsement'),
+    collections: z.array(collectionSchema).default([]),
   })
   .refine((c) => (c.path === undefined) !== (c.address === undefined), 'give exactly one of "path" (a Node chaincode folder) or "address" (a running chaincode server)');
 
@@ -68,8 +81,15 @@ const networkSchema = z.strictObject({
 export type IdentityConfig = z.infer<typeof identitySchema>;
 /** An organisation (one peer with its Gateway). */
 export type OrganizationConfig = z.infer<typeof organizationSchema> & { domain: string };
+/** A private data collection with its parsed policies and member organisations. */
+export type CollectionConfig = Omit<z.infer<typeof collectionSchema>, 'endorsementPolicy'> & {
+  /** MSP ids named by the collection's member policy. */
+  members: string[];
+  /** Collection-level endorsement policy, when the definition gives one. */
+  endorsementPolicy: SignaturePolicy | undefined;
+};
 /** A chaincode definition with its parsed policy and resolved source folder. */
-export type ChaincodeConfig = z.infer<typeof chaincodeSchema> & { policy: SignaturePolicy };
+export type ChaincodeConfig = Omit<z.infer<typeof chaincodeSchema>, 'collections'> & { policy: SignaturePolicy; collections: CollectionConfig[] };
 /** A validated network configuration. */
 export type NetworkConfig = Omit<z.infer<typeof networkSchema>, 'organizations' | 'chaincodes'> & {
   organizations: OrganizationConfig[];
@@ -117,7 +137,30 @@ export function parseNetworkConfig(raw: unknown, baseDir: string): NetworkConfig
     const unknown = policy.identities.find((p) => !mspIds.includes(p.mspId));
     if (unknown !== undefined) throw new ConfigError(`chaincodes.${i}.endorsementPolicy`, `${unknown.mspId} is not an organisation of the channel`);
     const path = c.path === undefined ? undefined : isAbsolute(c.path) ? c.path : resolve(baseDir, c.path);
-    return { ...c, path, policy };
+    const collections = c.collections.map((col, j): CollectionConfig => {
+      const at = `chaincodes.${i}.collections.${j}`;
+      const parse = (source: string, field: string): SignaturePolicy => {
+        let parsed: SignaturePolicy;
+        try {
+          parsed = parsePolicy(source);
+        } catch (err) {
+          throw new ConfigError(`${at}.${field}`, err instanceof Error ? err.message : String(err));
+        }
+        const stranger = parsed.identities.find((p) => !mspIds.includes(p.mspId));
+        if (stranger !== undefined) throw new ConfigError(`${at}.${field}`, `${stranger.mspId} is not an organisation of the channel`);
+        return parsed;
+      };
+      const member = parse(col.policy, 'policy');
+      return {
+        ...col,
+        members: [...new Set(member.identities.map((p) => p.mspId))],
+        endorsementPolicy: col.endorsementPolicy === undefined ? undefined : parse(col.endorsementPolicy.signaturePolicy, 'endorsementPolicy.signaturePolicy'),
+      };
+    });
+    const names = collections.map((col) => col.name);
+    const dupCol = names.find((n, k) => names.indexOf(n) !== k);
+    if (dupCol !== undefined) throw new ConfigError(`chaincodes.${i}.collections`, `duplicate collection name ${dupCol}`);
+    return { ...c, path, policy, collections };
   });
   return { ...cfg, organizations, chaincodes };
 }

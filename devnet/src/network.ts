@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { gateway, peer } from '@hyperledger/fabric-protos';
 import { ChaincodeRuntime } from './chaincode/launcher';
-import { DEFAULT_NETWORK_FILE, loadNetworkConfig, type NetworkConfig } from './config';
+import { DEFAULT_NETWORK_FILE, loadNetworkConfig, type CollectionConfig, type NetworkConfig } from './config';
 import { DevnetError } from './errors';
 import { ensureCryptoMaterial, writeConnectionFile, type ConnectionFile, type NetworkMaterial } from './bootstrap';
 import { deliverService } from './gateway/deliver';
@@ -20,6 +20,7 @@ import { ChannelMsps } from './msp/msp';
 import { Orderer } from './orderer/orderer';
 import { Committer } from './peer/committer';
 import { Endorser } from './peer/endorser';
+import { TransientStore } from './peer/transient';
 
 /** Options of {@link startDevnet}. */
 export interface StartDevnetOptions {
@@ -161,6 +162,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
 
     const policies = new Map(config.chaincodes.map((c) => [c.name, c.policy]));
     const chaincodePolicy = (name: string): ReturnType<typeof policies.get> => policies.get(name);
+    const collectionsByChaincode = new Map(config.chaincodes.map((c) => [c.name, c.collections]));
+    const collections = (namespace: string): readonly CollectionConfig[] => collectionsByChaincode.get(namespace) ?? [];
+    const transient = new TransientStore();
     const endorser = new Endorser({
       channelId: config.channel,
       msps,
@@ -168,8 +172,16 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       chaincodes: runtimes,
       peers: new Map(material.orgs.map((o) => [o.mspId, o.peer])),
       executeTimeoutMs: config.limits.endorsementTimeoutMs,
+      collections,
     });
-    const committer = new Committer(config.channel, ledger, msps, chaincodePolicy);
+    const committer = new Committer(
+      config.channel,
+      ledger,
+      msps,
+      chaincodePolicy,
+      (namespace, collection) => collections(namespace).find((c) => c.name === collection)?.endorsementPolicy,
+      transient,
+    );
     const orderer = new Orderer(
       {
         channelId: config.channel,
@@ -236,6 +248,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
           ledger,
           notifier,
           chaincodePolicy,
+          collections,
+          transient,
         }),
       );
       server.addService(peer.DeliverService, deliverService(config.channel, ledger, msps));

@@ -159,12 +159,24 @@ export function unpackTransaction(envelopeBytes: Uint8Array): UnpackedTransactio
   return result;
 }
 
-/** Decodes a TxReadWriteSet into namespace → KVRWSet. */
-export function decodeRwset(bytes: Uint8Array): { namespace: string; rwset: ledger.rwset.kvrwset.KVRWSet }[] {
+/** One collection's hashed read-write set within a namespace. */
+export interface CollectionHashedSet {
+  collection: string;
+  hashed: ledger.rwset.kvrwset.HashedRWSet;
+  pvtRwsetHash: Buffer;
+}
+
+/** Decodes a TxReadWriteSet into namespace → KVRWSet and the collections' hashed sets. */
+export function decodeRwset(bytes: Uint8Array): { namespace: string; rwset: ledger.rwset.kvrwset.KVRWSet; collections: CollectionHashedSet[] }[] {
   if (bytes.length === 0) return [];
   const txrw = ledger.rwset.TxReadWriteSet.deserializeBinary(bytes);
   return txrw.getNsRwsetList().map((ns) => ({
     namespace: ns.getNamespace(),
     rwset: ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()),
+    collections: ns.getCollectionHashedRwsetList().map((c) => ({
+      collection: c.getCollectionName(),
+      hashed: ledger.rwset.kvrwset.HashedRWSet.deserializeBinary(c.getHashedRwset_asU8()),
+      pvtRwsetHash: Buffer.from(c.getPvtRwsetHash_asU8()),
+    })),
   }));
 }

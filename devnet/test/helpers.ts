@@ -13,7 +13,16 @@ import { parseNetworkConfig, startDevnet, type Devnet, type NetworkConfig, type 
 export const FIXTURE_CC = resolve(__dirname, 'fixtures', 'asset-cc');
 
 /** A small network config: `orgs` organisations named Org1MSP..., the fixture chaincode as `asset`. */
-export function testConfig(overrides: { orgs?: number; policy?: string; batchSize?: number; batchTimeoutMs?: number; extraChaincodes?: { name: string; policy?: string }[] } = {}): NetworkConfig {
+export function testConfig(
+  overrides: {
+    orgs?: number;
+    policy?: string;
+    batchSize?: number;
+    batchTimeoutMs?: number;
+    extraChaincodes?: { name: string; policy?: string }[];
+    collections?: Record<string, unknown>[];
+  } = {},
+): NetworkConfig {
   const orgs = overrides.orgs ?? 2;
   const organizations = Array.from({ length: orgs }, (_, i) => ({
     mspId: `Org${i + 1}MSP`,
@@ -25,7 +34,7 @@ export function testConfig(overrides: { orgs?: number; policy?: string; batchSiz
       channel: 'testchannel',
       organizations,
       chaincodes: [
-        { name: 'asset', version: '1.0', path: FIXTURE_CC, endorsementPolicy: overrides.policy ?? 'MAJORITY Endorsement' },
+        { name: 'asset', version: '1.0', path: FIXTURE_CC, endorsementPolicy: overrides.policy ?? 'MAJORITY Endorsement', collections: overrides.collections ?? [] },
         ...(overrides.extraChaincodes ?? []).map((c) => ({ name: c.name, version: '1.0', path: FIXTURE_CC, endorsementPolicy: c.policy ?? 'ANY Endorsement' })),
       ],
       orderer: { batchSize: overrides.batchSize ?? 500, batchTimeoutMs: overrides.batchTimeoutMs ?? 10 },

@@ -11,6 +11,7 @@ import { ledger, peer } from '@hyperledger/fabric-protos';
 import { DevnetError } from '../errors';
 import { keyModificationMessage, type KeyModification } from '../ledger/ledger';
 import { QUERY_BATCH, SimulationError, type RangeIterator, type TxSimulator } from '../peer/simulator';
+import type { CollectionConfig } from '../config';
 
 const T = peer.ChaincodeMessage.Type;
 type MessageType = (typeof T)[keyof typeof T];
@@ -25,6 +26,12 @@ export interface ExecutionContext {
   /** The chaincode (namespace) being executed. */
   namespace: string;
   simulator: TxSimulator;
+  /** MSP of the proposal's creator, for collections' member-only read and write rules. */
+  creatorMspId: string;
+  /** MSP of the peer simulating, which holds private values only for collections it is a member of. */
+  peerMspId: string;
+  /** The private data collections a chaincode defines. */
+  collections(namespace: string): readonly CollectionConfig[];
   /** History of a key, newest first. */
   history(namespace: string, key: string): KeyModification[];
   /**
@@ -75,9 +82,27 @@ function errorMessage(txid: string, channelId: string, text: string): peer.Chain
   return message(T.ERROR, txid, channelId, Buffer.from(text, 'utf8'));
 }
 
-/** Fabric's answer to any private-data request on a chaincode defined without collections. */
+/** Fabric's answer to a private-data request naming a collection the chaincode does not define. */
 function noCollections(namespace: string): string {
   return `collection config not defined for chaincode [${namespace}], pass the collection configuration upon chaincode definition/instantiation`;
+}
+
+/**
+ * The collection a private-data request names, after Fabric's member-only checks on the creator.
+ *
+ * @throws SimulationError for an undefined collection or a creator without the permission.
+ */
+function collectionFor(ctx: ExecutionContext, name: string, access: 'read' | 'write'): CollectionConfig {
+  const defined = ctx.collections(ctx.namespace);
+  const collection = defined.find((c) => c.name === name);
+  if (collection === undefined) {
+    throw new SimulationError(defined.length > 0 ? `collection ${name} not found for chaincode ${ctx.namespace}` : noCollections(ctx.namespace));
+  }
+  const memberOnly = access === 'read' ? collection.memberOnlyRead : collection.memberOnlyWrite;
+  if (memberOnly && !collection.members.includes(ctx.creatorMspId)) {
+    throw new SimulationError(`tx creator does not have ${access} access permission on privatedata in chaincodeName:${ctx.namespace} collectionName: ${name}`);
+  }
+  return collection;
 }
 
 /** One Connect stream to one chaincode server. */
@@ -250,24 +275,39 @@ export class ChaincodeStream {
     switch (type) {
       case T.GET_STATE: {
         const req = peer.GetState.deserializeBinary(payload);
-        if (req.getCollection() !== '') throw new SimulationError(noCollections(namespace));
-        return simulator.getState(namespace, req.getKey());
+        const name = req.getCollection();
+        if (name === '') return simulator.getState(namespace, req.getKey());
+        const collection = collectionFor(tx.ctx, name, 'read');
+        return simulator.getPrivateData(namespace, name, req.getKey(), collection.members.includes(tx.ctx.peerMspId));
       }
       case T.PUT_STATE: {
         const req = peer.PutState.deserializeBinary(payload);
-        if (req.getCollection() !== '') throw new SimulationError(noCollections(namespace));
-        simulator.putState(namespace, req.getKey(), req.getValue_asU8());
+        const name = req.getCollection();
+        if (name === '') simulator.putState(namespace, req.getKey(), req.getValue_asU8());
+        else {
+          collectionFor(tx.ctx, name, 'write');
+          simulator.putPrivateData(namespace, name, req.getKey(), req.getValue_asU8());
+        }
         return new Uint8Array(0);
       }
       case T.DEL_STATE: {
         const req = peer.DelState.deserializeBinary(payload);
-        if (req.getCollection() !== '') throw new SimulationError(noCollections(namespace));
-        simulator.deleteState(namespace, req.getKey());
+        const name = req.getCollection();
+        if (name === '') simulator.deleteState(namespace, req.getKey());
+        else {
+          collectionFor(tx.ctx, name, 'write');
+          simulator.putPrivateData(namespace, name, req.getKey(), new Uint8Array(0));
+        }
         return new Uint8Array(0);
+      }
+      case T.GET_PRIVATE_DATA_HASH: {
+        const req = peer.GetState.deserializeBinary(payload);
+        if (!tx.ctx.collections(namespace).some((c) => c.name === req.getCollection())) throw new SimulationError(noCollections(namespace));
+        return simulator.getPrivateDataHash(namespace, req.getCollection(), req.getKey());
       }
       case T.GET_STATE_METADATA: {
         const req = peer.GetStateMetadata.deserializeBinary(payload);
-        if (req.getCollection() !== '') throw new SimulationError(noCollections(namespace));
+        if (req.getCollection() !== '') throw new SimulationError('private data metadata (key-level policies on collections) is not supported by the devnet');
         const metadata = simulator.getStateMetadata(namespace, req.getKey());
         const result = new peer.StateMetadataResult();
         result.setEntriesList(
@@ -282,7 +322,7 @@ export class ChaincodeStream {
       }
       case T.PUT_STATE_METADATA: {
         const req = peer.PutStateMetadata.deserializeBinary(payload);
-        if (req.getCollection() !== '') throw new SimulationError(noCollections(namespace));
+        if (req.getCollection() !== '') throw new SimulationError('private data metadata (key-level policies on collections) is not supported by the devnet');
         const metadata = req.getMetadata();
         if (metadata === undefined) throw new SimulationError('metadata is required');
         simulator.putStateMetadata(namespace, req.getKey(), metadata.getMetakey(), metadata.getValue_asU8());
@@ -311,16 +351,26 @@ export class ChaincodeStream {
       case T.GET_QUERY_RESULT:
         // Fabric on LevelDB answers exactly this; matching it keeps rich queries from passing here.
         throw new SimulationError('ExecuteQuery not supported for leveldb');
-      case T.GET_PRIVATE_DATA_HASH:
       case T.PURGE_PRIVATE_DATA:
-        throw new SimulationError(noCollections(namespace));
+        throw new SimulationError('PurgePrivateData is not supported by the devnet');
       default:
         throw new SimulationError(`[${tx.ctx.txId}] Fabric side handler cannot handle message (${type}) while in ready state`);
     }
   }
 
   private handleRange(tx: TxState, req: peer.GetStateByRange): Uint8Array {
-    if (req.getCollection() !== '') throw new SimulationError(noCollections(tx.ctx.namespace));
+    const collectionName = req.getCollection();
+    if (collectionName !== '') {
+      // Fabric serves private ranges unpaginated and does not validate them for phantoms.
+      const collection = collectionFor(tx.ctx, collectionName, 'read');
+      const member = collection.members.includes(tx.ctx.peerMspId);
+      const it = member
+        ? tx.ctx.simulator.privateRangeIterator(tx.ctx.namespace, collectionName, req.getStartkey(), req.getEndkey())
+        : tx.ctx.simulator.privateRangeIterator('\u0000not-a-member', collectionName, req.getStartkey(), req.getEndkey());
+      const rangeId = randomUUID();
+      tx.iterators.set(rangeId, { kind: 'range', it });
+      return this.nextBatch(tx, rangeId);
+    }
     const metadataBytes = req.getMetadata_asU8();
     let paginated: { pageSize: number; bookmark: string } | undefined;
     if (metadataBytes.length > 0) {

@@ -16,6 +16,8 @@ import { rpcError, type ErrorDetail } from './rpcerror';
 import type { CommitNotifier } from './notifier';
 import type { Ledger, CommittedBlock } from '../ledger/ledger';
 import type { Orderer } from '../orderer/orderer';
+import type { CollectionConfig } from '../config';
+import type { TransientStore } from '../peer/transient';
 
 /** What one organisation's gateway needs. */
 export interface GatewayDeps {
@@ -33,6 +35,8 @@ export interface GatewayDeps {
   ledger: Ledger;
   notifier: CommitNotifier;
   chaincodePolicy: (name: string) => SignaturePolicy | undefined;
+  collections(namespace: string): readonly CollectionConfig[];
+  transient: TransientStore;
 }
 
 type Callback<T> = sendUnaryData<T>;
@@ -94,15 +98,28 @@ export function gatewayService(deps: GatewayDeps): UntypedServiceImplementation 
     callback(null, out);
   };
 
+  const collectionPolicy = (namespace: string, collection: string): SignaturePolicy | undefined =>
+    deps.collections(namespace).find((c) => c.name === collection)?.endorsementPolicy;
+
   const chooseOrgs = (up: UnpackedProposal, first: OrgEndorsement): string[] | undefined => {
     const required = requiredPolicies(
       first.writtenKeys,
       up.chaincodeName,
       (namespace, key) => deps.ledger.state.get(namespace, key)?.metadata?.get(VALIDATION_PARAMETER),
       deps.chaincodePolicy,
+      collectionPolicy,
     );
     if ('error' in required) return undefined;
-    const cacheable = required.policies.length === 1 && first.writtenKeys.every((k) => deps.ledger.state.get(k.namespace, k.key)?.metadata === undefined);
+    if (first.privateReads.length > 0) {
+      // Only members hold the private values the chaincode read (discovery's NoPrivateReads=false).
+      const members = deps.mspIds.filter((m) =>
+        first.privateReads.every((r) => deps.collections(r.namespace).find((c) => c.name === r.collection)?.members.includes(m) === true),
+      );
+      return minimalEndorsingOrgs(required.policies, members, deps.mspId, [deps.mspId]);
+    }
+    const cacheable =
+      required.policies.length === 1 &&
+      first.writtenKeys.every((k) => k.collection === undefined && deps.ledger.state.get(k.namespace, k.key)?.metadata === undefined);
     const cacheKey = `${up.chaincodeName}\u0000${first.writtenKeys.length === 0 ? 'r' : 'w'}`;
     if (cacheable && planCache.has(cacheKey)) return planCache.get(cacheKey) ?? undefined;
     const orgs = minimalEndorsingOrgs(required.policies, deps.mspIds, deps.mspId, [deps.mspId]);
@@ -197,6 +214,8 @@ export function gatewayService(deps: GatewayDeps): UntypedServiceImplementation 
       seen.add(id);
       endorsements.push(e);
     }
+    const privateData = results[0]?.privateData;
+    if (privateData !== undefined) deps.transient.put(up.txId, privateData);
     const out = new gateway.EndorseResponse();
     out.setPreparedTransaction(prepareTransaction(up, reference, endorsements));
     callback(null, out);

@@ -15,6 +15,8 @@ import { BlockMetadataIndex, blockHeaderBytes, blockHeaderHash, buildBlock, tran
 import { BlockStore } from './blockstore';
 import { RwLock } from './rwlock';
 import { StateDb, type BlockUpdate, type StateWrite } from './statedb';
+import { ByteReader, ByteWriter } from './codec';
+import { hashedNamespace, privateNamespace, sha256 } from './pvtnames';
 import type { OrdererSigner } from './genesis';
 
 /** A committed block as listeners receive it. */
@@ -38,10 +40,13 @@ const SNAPSHOT_EVERY_BLOCKS = 200;
 const SNAPSHOT_EVERY_MS = 5_000;
 const BLOCK_CACHE = 128;
 
-/** Collects the state writes of one valid transaction from its rwset bytes. */
+/**
+ * Collects the state writes of one valid transaction from its rwset bytes: public writes and
+ * metadata, and the hashes of private writes (`<ns>$$h<collection>`), which every peer keeps.
+ */
 export function writesOfRwset(rwsetBytes: Uint8Array, tx: number): StateWrite[] {
   const writes: StateWrite[] = [];
-  for (const { namespace, rwset } of decodeRwset(rwsetBytes)) {
+  for (const { namespace, rwset, collections } of decodeRwset(rwsetBytes)) {
     const metadataByKey = new Map<string, Map<string, Buffer>>();
     for (const mw of rwset.getMetadataWritesList()) {
       const entries = new Map<string, Buffer>();
@@ -56,8 +61,73 @@ export function writesOfRwset(rwsetBytes: Uint8Array, tx: number): StateWrite[] 
       else writes.push({ namespace, key, tx, value: Buffer.from(w.getValue_asU8()), ...(metadata ? { metadata } : {}) });
     }
     for (const [key, metadata] of metadataByKey) writes.push({ namespace, key, tx, metadata });
+    for (const c of collections) {
+      const hashedNs = hashedNamespace(namespace, c.collection);
+      for (const w of c.hashed.getHashedWritesList()) {
+        const key = Buffer.from(w.getKeyHash_asU8()).toString('hex');
+        if (w.getIsDelete()) writes.push({ namespace: hashedNs, key, tx, isDelete: true });
+        else writes.push({ namespace: hashedNs, key, tx, value: Buffer.from(w.getValueHash_asU8()) });
+      }
+    }
   }
   return writes;
+}
+
+/**
+ * The private writes of one valid transaction (`<ns>$$p<collection>`), taken from its private
+ * write set only where that set hashes to the `pvt_rwset_hash` the block carries; a mismatching or
+ * missing collection is skipped, as Fabric records it as missing private data.
+ */
+export function privateWritesOf(rwsetBytes: Uint8Array, pvtBytes: Uint8Array, tx: number): StateWrite[] {
+  const expected = new Map<string, Buffer>();
+  for (const { namespace, collections } of decodeRwset(rwsetBytes)) {
+    for (const c of collections) if (c.pvtRwsetHash.length > 0) expected.set(`${namespace}\u0000${c.collection}`, c.pvtRwsetHash);
+  }
+  const writes: StateWrite[] = [];
+  const pvt = ledgerProtos.rwset.TxPvtReadWriteSet.deserializeBinary(pvtBytes);
+  for (const ns of pvt.getNsPvtRwsetList()) {
+    for (const c of ns.getCollectionPvtRwsetList()) {
+      const bytes = c.getRwset_asU8();
+      const want = expected.get(`${ns.getNamespace()}\u0000${c.getCollectionName()}`);
+      if (want === undefined || !want.equals(sha256(bytes))) continue;
+      const privateNs = privateNamespace(ns.getNamespace(), c.getCollectionName());
+      for (const w of ledgerProtos.rwset.kvrwset.KVRWSet.deserializeBinary(bytes).getWritesList()) {
+        if (w.getIsDelete()) writes.push({ namespace: privateNs, key: w.getKey(), tx, isDelete: true });
+        else writes.push({ namespace: privateNs, key: w.getKey(), tx, value: Buffer.from(w.getValue_asU8()) });
+      }
+    }
+  }
+  return writes;
+}
+
+/** Private write sets of one block's transactions, with the block's data hash to tie them to it. */
+export interface BlockPrivateData {
+  dataHash: Uint8Array;
+  byTx: Map<number, Uint8Array>;
+}
+
+function encodePrivateRecord(block: number, dataHash: Uint8Array, records: readonly { tx: number; bytes: Uint8Array }[]): Buffer {
+  const w = new ByteWriter();
+  w.u32(block);
+  w.bytes(dataHash);
+  w.u32(records.length);
+  for (const r of records) {
+    w.u32(r.tx);
+    w.bytes(r.bytes);
+  }
+  return Buffer.from(w.result());
+}
+
+function decodePrivateRecord(raw: Buffer): { block: number; data: BlockPrivateData } {
+  const r = new ByteReader(raw);
+  const block = r.u32();
+  const dataHash = r.bytes();
+  const byTx = new Map<number, Uint8Array>();
+  for (let n = r.u32(); n > 0; n--) {
+    const tx = r.u32();
+    byTx.set(tx, r.bytes());
+  }
+  return { block, data: { dataHash, byTx } };
 }
 
 /** The ledger of one channel. */
@@ -68,6 +138,7 @@ export class Ledger {
   private lastHash: Buffer = Buffer.alloc(0);
   private lastCommitHash: Buffer = Buffer.alloc(0);
   private snapshotHeight = 0;
+  private privateStore: BlockStore | undefined;
   private lastSnapshotAt = Date.now();
   private closed = false;
 
@@ -95,6 +166,8 @@ export class Ledger {
     }
     const ledger = new Ledger(dir, store, state, signer);
     ledger.snapshotHeight = state.height;
+    const privateStore = new BlockStore(join(dir, 'pvtdata.bin'));
+    ledger.privateStore = privateStore;
     if (store.height === 0) {
       ledger.appendGenesis(genesis());
     } else {
@@ -103,7 +176,16 @@ export class Ledger {
       if (header === undefined) throw new LedgerCorruptError(join(dir, 'blocks.bin'), 'last block has no header');
       ledger.lastHash = blockHeaderHash(header);
       ledger.lastCommitHash = commitHashOf(last);
-      for (let n = state.height; n < store.height; n++) state.apply(updateOfBlock(ledger.getBlock(n)));
+      const privateData = new Map<number, BlockPrivateData>();
+      if (state.height < store.height) {
+        // Later records for a block win; a record left by a crash before its block was written
+        // does not match that block's data hash and is ignored.
+        for (let i = 0; i < privateStore.height; i++) {
+          const { block, data } = decodePrivateRecord(privateStore.read(i));
+          if (block >= state.height) privateData.set(block, data);
+        }
+      }
+      for (let n = state.height; n < store.height; n++) state.apply(updateOfBlock(ledger.getBlock(n), privateData.get(n)));
     }
     return ledger;
   }
@@ -154,11 +236,24 @@ export class Ledger {
    * Makes a block of `envelopes` with their validation codes and `update`, appends it durably,
    * applies the state under the exclusive lock, then notifies listeners.
    */
-  async commit(envelopes: readonly Uint8Array[], txFilter: Uint8Array, update: Omit<BlockUpdate, 'block'>, txIds: readonly string[] = []): Promise<CommittedBlock> {
+  async commit(
+    envelopes: readonly Uint8Array[],
+    txFilter: Uint8Array,
+    update: Omit<BlockUpdate, 'block'>,
+    txIds: readonly string[] = [],
+    privateData: readonly { tx: number; bytes: Uint8Array }[] = [],
+  ): Promise<CommittedBlock> {
     const number = this.store.height;
     const commitHash = createHash('sha256').update(this.lastCommitHash).update(txFilter);
-    for (const w of update.writes) commitHash.update(`${w.namespace}\u0000${w.key}\u0000${w.tx}`).update(w.value ?? '');
+    for (const w of update.writes) {
+      // Private values stay out of the commit hash: it is shared with non-member organisations.
+      if (!w.namespace.includes('$$p')) commitHash.update(`${w.namespace}\u0000${w.key}\u0000${w.tx}`).update(w.value ?? '');
+    }
     const block = this.makeBlock(number, envelopes, txFilter, commitHash.digest());
+    if (privateData.length > 0) {
+      // Private write sets are durable before the block that needs them (Fabric's pvtdata store).
+      this.privateStore?.append(encodePrivateRecord(number, block.getHeader()?.getDataHash_asU8() ?? new Uint8Array(0), privateData));
+    }
     this.store.append(block.serializeBinary());
     const release = await this.lock.write();
     try {
@@ -261,6 +356,7 @@ export class Ledger {
     this.closed = true;
     this.maybeSnapshot(true);
     this.store.close();
+    this.privateStore?.close();
     this.listeners.clear();
   }
 }
@@ -271,8 +367,8 @@ function commitHashOf(block: common.Block): Buffer {
   return Buffer.from(common.Metadata.deserializeBinary(raw).getValue_asU8());
 }
 
-/** Recomputes a block's state update from its valid transactions (used on replay). */
-export function updateOfBlock(block: common.Block): BlockUpdate {
+/** Recomputes a block's state update from its valid transactions and private data (used on replay). */
+export function updateOfBlock(block: common.Block, privateData?: BlockPrivateData): BlockUpdate {
   const number = block.getHeader()?.getNumber() ?? 0;
   const filter = transactionsFilter(block);
   const envelopes = block.getData()?.getDataList_asU8() ?? [];
@@ -289,7 +385,13 @@ export function updateOfBlock(block: common.Block): BlockUpdate {
     if (code !== TxValidationCode.DUPLICATE_TXID && unpacked.txId !== '') update.txIds.push({ txId: unpacked.txId, tx, code });
     if (code !== TxValidationCode.VALID) return;
     const rwset = unpacked.endorser?.chaincodeAction.getResults_asU8();
-    if (rwset !== undefined) update.writes.push(...writesOfRwset(rwset, tx));
+    if (rwset === undefined) return;
+    update.writes.push(...writesOfRwset(rwset, tx));
+    const pvt = privateData?.byTx.get(tx);
+    const dataHash = block.getHeader()?.getDataHash_asU8();
+    if (pvt !== undefined && dataHash !== undefined && Buffer.from(dataHash).equals(Buffer.from(privateData?.dataHash ?? []))) {
+      update.writes.push(...privateWritesOf(rwset, pvt, tx));
+    }
   });
   return update;
 }

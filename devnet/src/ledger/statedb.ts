@@ -120,6 +120,8 @@ export class StateDb {
   }
 
   private recordHistory(namespace: string, key: string, version: Version): void {
+    // Fabric keeps no history of private data or its hashes.
+    if (namespace.includes('$$')) return;
     let byKey = this.history.get(namespace);
     if (byKey === undefined) {
       byKey = new Map();

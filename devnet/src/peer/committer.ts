@@ -8,7 +8,9 @@
 import { common } from '@hyperledger/fabric-protos';
 import { IdentityRejectedError, type ChannelMsps } from '../msp/msp';
 import { compareKeys } from '../ledger/keys';
-import { writesOfRwset, type CommittedBlock, type Ledger } from '../ledger/ledger';
+import { privateWritesOf, writesOfRwset, type CommittedBlock, type Ledger } from '../ledger/ledger';
+import { hashedNamespace } from '../ledger/pvtnames';
+import { TransientStore } from './transient';
 import { TxValidationCode, computeTxId, decodeRwset, proposalHash, unpackTransaction, type UnpackedTransaction } from '../protos';
 import { evaluatePolicy, type PolicySigner, type SignaturePolicy } from '../policy/policy';
 import { VALIDATION_PARAMETER, requiredPolicies } from '../policy/keylevel';
@@ -32,6 +34,8 @@ export class Committer {
     private readonly ledger: Ledger,
     private readonly msps: ChannelMsps,
     private readonly chaincodePolicy: (namespace: string) => SignaturePolicy | undefined,
+    private readonly collectionPolicy: (namespace: string, collection: string) => SignaturePolicy | undefined = () => undefined,
+    private readonly transient: TransientStore = new TransientStore(),
   ) {}
 
   /** Validates every envelope, writes the block durably, applies it and notifies listeners. */
@@ -43,6 +47,7 @@ export class Committer {
     const writes: StateWrite[] = [];
     const txIds: { txId: string; tx: number; code: number }[] = [];
     const positions: string[] = envelopes.map(() => '');
+    const privateRecords: { tx: number; bytes: Uint8Array }[] = [];
     envelopes.forEach((envelope, tx) => {
       let unpacked: UnpackedTransaction | undefined;
       let code: number;
@@ -59,7 +64,16 @@ export class Committer {
         txIds.push({ txId: unpacked.txId, tx, code });
       }
       if (code !== TxValidationCode.VALID || unpacked?.endorser === undefined) return;
-      const txWrites = writesOfRwset(unpacked.endorser.chaincodeAction.getResults_asU8(), tx);
+      const rwsetBytes = unpacked.endorser.chaincodeAction.getResults_asU8();
+      const txWrites = writesOfRwset(rwsetBytes, tx);
+      const pvt = this.transient.get(unpacked.txId);
+      if (pvt !== undefined) {
+        const privateWrites = privateWritesOf(rwsetBytes, pvt, tx);
+        if (privateWrites.length > 0) {
+          privateRecords.push({ tx, bytes: pvt });
+          txWrites.push(...privateWrites);
+        }
+      }
       for (const w of txWrites) {
         const id = `${w.namespace}\u0000${w.key}`;
         const previous = overlay.get(id);
@@ -69,7 +83,9 @@ export class Committer {
       }
       writes.push(...txWrites);
     });
-    return this.ledger.commit(envelopes, filter, { writes, txIds }, positions);
+    const committed = await this.ledger.commit(envelopes, filter, { writes, txIds }, positions, privateRecords);
+    for (const txId of positions) if (txId !== '') this.transient.delete(txId);
+    return committed;
   }
 
   private validate(tx: UnpackedTransaction, seenTxIds: ReadonlySet<string>, overlay: ReadonlyMap<string, OverlayEntry>): number {
@@ -114,6 +130,18 @@ export class Committer {
         if (!this.rangeUnchanged(namespace, rq, overlay)) return TxValidationCode.PHANTOM_READ_CONFLICT;
       }
     }
+    for (const { namespace, collections } of nsSets) {
+      for (const c of collections) {
+        const hashedNs = hashedNamespace(namespace, c.collection);
+        for (const read of c.hashed.getHashedReadsList()) {
+          const key = Buffer.from(read.getKeyHash_asU8()).toString('hex');
+          if (overlay.has(`${hashedNs}\u0000${key}`)) return TxValidationCode.MVCC_READ_CONFLICT;
+          const v = read.getVersion();
+          const readVersion = v === undefined ? undefined : { block: v.getBlockNum(), tx: v.getTxNum() };
+          if (!sameVersion(this.ledger.state.get(hashedNs, key)?.version, readVersion)) return TxValidationCode.MVCC_READ_CONFLICT;
+        }
+      }
+    }
     return TxValidationCode.VALID;
   }
 
@@ -140,10 +168,13 @@ export class Committer {
         continue;
       }
     }
-    const written: { namespace: string; key: string }[] = [];
-    for (const { namespace, rwset } of nsSets) {
+    const written: { namespace: string; key: string; collection?: string }[] = [];
+    for (const { namespace, rwset, collections } of nsSets) {
       for (const w of rwset.getWritesList()) written.push({ namespace, key: w.getKey() });
       for (const mw of rwset.getMetadataWritesList()) written.push({ namespace, key: mw.getKey() });
+      for (const c of collections) {
+        for (const w of c.hashed.getHashedWritesList()) written.push({ namespace, key: Buffer.from(w.getKeyHash_asU8()).toString('hex'), collection: c.collection });
+      }
     }
     const invoked = e.chaincodeAction.getChaincodeId()?.getName() ?? '';
     const required = requiredPolicies(
@@ -155,6 +186,7 @@ export class Committer {
         return this.ledger.state.get(namespace, key)?.metadata?.get(VALIDATION_PARAMETER);
       },
       this.chaincodePolicy,
+      this.collectionPolicy,
     );
     if ('error' in required) return false;
     return required.policies.every((p) => evaluatePolicy(p, signers));

@@ -11,6 +11,7 @@ import { IdentityRejectedError, type ChannelMsps } from '../msp/msp';
 import { TxSimulator } from './simulator';
 import type { ChaincodeRuntime } from '../chaincode/launcher';
 import type { NodeIdentity } from '../bootstrap';
+import type { CollectionConfig } from '../config';
 import type { Ledger } from '../ledger/ledger';
 
 /** Shim's ERRORTHRESHOLD: a chaincode status at or above it is a failure. */
@@ -37,7 +38,11 @@ export interface OrgEndorsement {
   /** Present when the chaincode succeeded. */
   proposalResponsePayload?: Uint8Array;
   endorsement?: peer.Endorsement;
-  writtenKeys: { namespace: string; key: string }[];
+  writtenKeys: { namespace: string; key: string; collection?: string }[];
+  /** TxPvtReadWriteSet bytes when the transaction wrote private data (never on the ledger). */
+  privateData?: Uint8Array;
+  /** Collections whose private values the simulation read: endorsers must be their members. */
+  privateReads: { namespace: string; collection: string }[];
 }
 
 /** What the endorser needs from the network. */
@@ -48,6 +53,7 @@ export interface EndorserDeps {
   chaincodes: ReadonlyMap<string, ChaincodeRuntime>;
   peers: ReadonlyMap<string, NodeIdentity>;
   executeTimeoutMs: number;
+  collections(namespace: string): readonly CollectionConfig[];
 }
 
 const MAX_CALL_DEPTH = 8;
@@ -107,10 +113,10 @@ export class Endorser {
       const response = new peer.Response();
       response.setStatus(500);
       response.setMessage(`transaction returned with failure: ${Buffer.from(final.getPayload_asU8()).toString('utf8')}`);
-      return { mspId, response, peerFailure: true, writtenKeys: [] };
+      return { mspId, response, peerFailure: true, writtenKeys: [], privateReads: [] };
     }
     const response = peer.Response.deserializeBinary(final.getPayload_asU8());
-    if (response.getStatus() >= ERROR_THRESHOLD) return { mspId, response, peerFailure: false, writtenKeys: [] };
+    if (response.getStatus() >= ERROR_THRESHOLD) return { mspId, response, peerFailure: false, writtenKeys: [], privateReads: [] };
     const event = final.getChaincodeEvent();
     if (event !== undefined) {
       event.setChaincodeId(ccName);
@@ -133,7 +139,17 @@ export class Endorser {
     const endorsement = new peer.Endorsement();
     endorsement.setEndorser(endorser.serialized);
     endorsement.setSignature(endorser.sign(Buffer.concat([prpBytes, endorser.serialized])));
-    return { mspId, response, peerFailure: false, proposalResponsePayload: prpBytes, endorsement, writtenKeys: simulator.writtenKeys() };
+    const privateData = simulator.privateResults();
+    return {
+      mspId,
+      response,
+      peerFailure: false,
+      proposalResponsePayload: prpBytes,
+      endorsement,
+      writtenKeys: simulator.writtenKeys(),
+      privateReads: simulator.privateReads(),
+      ...(privateData !== undefined ? { privateData } : {}),
+    };
   }
 
   private async execute(
@@ -162,11 +178,22 @@ export class Endorser {
         isInit: false,
         namespace: chaincodeName,
         simulator,
+        creatorMspId: this.creatorMsp(up),
+        peerMspId: mspId,
+        collections: (ns) => this.deps.collections(ns),
         history: (ns, key) => this.deps.ledger.history(ns, key),
         invoke: (callee, calleeInput) => this.execute(up, mspId, callee, calleeInput, simulator, depth + 1),
       },
       this.deps.executeTimeoutMs,
     );
+  }
+
+  private creatorMsp(up: UnpackedProposal): string {
+    try {
+      return this.deps.msps.validate(up.signatureHeader.getCreator_asU8()).mspId;
+    } catch {
+      return '';
+    }
   }
 
   private error(up: UnpackedProposal, text: string): peer.ChaincodeMessage {

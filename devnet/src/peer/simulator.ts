@@ -8,6 +8,7 @@
  */
 import { ledger } from '@hyperledger/fabric-protos';
 import { compareKeys } from '../ledger/keys';
+import { hashedKey, hashedNamespace, privateNamespace, sha256 } from '../ledger/pvtnames';
 import type { StateDb, Version } from '../ledger/statedb';
 
 const kv = ledger.rwset.kvrwset;
@@ -46,6 +47,8 @@ export class RangeIterator {
     startKey: string,
     private readonly endKey: string,
     private readonly limit: number,
+    /** False for private-data ranges, which Fabric does not validate for phantoms. */
+    readonly recorded = true,
   ) {
     this.keys = state.rangeKeys(namespace, startKey, endKey);
     this.record = { startKey, endKey, exhausted: false, reads: [] };
@@ -113,10 +116,180 @@ export class TxSimulator {
   private readonly writes = new Map<string, Map<string, Buffer | null>>();
   private readonly metadataWrites = new Map<string, Map<string, Map<string, Buffer>>>();
   private readonly ranges = new Map<string, RangeRecord[]>();
+  private readonly hashedReads = new Map<string, Map<string, Map<string, Version | null>>>();
+  private readonly privateWrites = new Map<string, Map<string, Map<string, Buffer | null>>>();
+  private readonly privateReadCollections = new Set<string>();
   private writePerformed = false;
   private paginatedQueryPerformed = false;
 
   constructor(private readonly state: StateDb) {}
+
+  private recordHashedRead(namespace: string, collection: string, key: string, version: Version | undefined): void {
+    let byCollection = this.hashedReads.get(namespace);
+    if (byCollection === undefined) {
+      byCollection = new Map();
+      this.hashedReads.set(namespace, byCollection);
+    }
+    let reads = byCollection.get(collection);
+    if (reads === undefined) {
+      reads = new Map();
+      byCollection.set(collection, reads);
+    }
+    if (!reads.has(key)) reads.set(key, version ?? null);
+  }
+
+  /**
+   * GetPrivateData. A peer of a member organisation returns the value; a non-member peer has only
+   * the hash, and fails as Fabric does when the key exists. Records a hashed read either way.
+   *
+   * @throws SimulationError on a non-member peer for a key that has a value.
+   */
+  getPrivateData(namespace: string, collection: string, key: string, peerIsMember: boolean): Buffer {
+    const hashed = this.state.get(hashedNamespace(namespace, collection), hashedKey(key));
+    this.recordHashedRead(namespace, collection, key, hashed?.version);
+    this.privateReadCollections.add(`${namespace}\u0000${collection}`);
+    if (hashed === undefined) return Buffer.alloc(0);
+    if (!peerIsMember) {
+      throw new SimulationError(
+        `private data matching public hash version is not available. Public hash version = {BlockNum: ${hashed.version.block}, TxNum: ${hashed.version.tx}}, Private data version = <nil>`,
+      );
+    }
+    return this.state.get(privateNamespace(namespace, collection), key)?.value ?? Buffer.alloc(0);
+  }
+
+  /** GetPrivateDataHash: the SHA-256 of the committed private value (empty when absent), for any organisation. */
+  getPrivateDataHash(namespace: string, collection: string, key: string): Buffer {
+    const hashed = this.state.get(hashedNamespace(namespace, collection), hashedKey(key));
+    this.recordHashedRead(namespace, collection, key, hashed?.version);
+    return hashed?.value ?? Buffer.alloc(0);
+  }
+
+  /**
+   * PutPrivateData (an empty value deletes). The value goes to the private write set; the
+   * public read-write set carries only its hashes.
+   *
+   * @throws SimulationError after a paginated query in this transaction.
+   */
+  putPrivateData(namespace: string, collection: string, key: string, value: Uint8Array): void {
+    this.checkWritable();
+    let byCollection = this.privateWrites.get(namespace);
+    if (byCollection === undefined) {
+      byCollection = new Map();
+      this.privateWrites.set(namespace, byCollection);
+    }
+    let writes = byCollection.get(collection);
+    if (writes === undefined) {
+      writes = new Map();
+      byCollection.set(collection, writes);
+    }
+    writes.set(key, value.length === 0 ? null : Buffer.from(value));
+  }
+
+  /** A range over a collection's private values; not recorded, as Fabric does not validate private ranges. */
+  privateRangeIterator(namespace: string, collection: string, startKey: string, endKey: string): RangeIterator {
+    this.privateReadCollections.add(`${namespace}\u0000${collection}`);
+    return new RangeIterator(this.state, privateNamespace(namespace, collection), startKey, endKey, TOTAL_QUERY_LIMIT, false);
+  }
+
+  /** Collections whose private values this simulation read, as `namespace` and `collection`. */
+  privateReads(): { namespace: string; collection: string }[] {
+    return [...this.privateReadCollections].map((id) => {
+      const [namespace = '', collection = ''] = id.split('\u0000');
+      return { namespace, collection };
+    });
+  }
+
+  /** The KVRWSet bytes of one collection's private writes, serialised once (their hash is on the ledger). */
+  private collectionPvtBytes(namespace: string, collection: string): Uint8Array | undefined {
+    const writes = this.privateWrites.get(namespace)?.get(collection);
+    if (writes === undefined || writes.size === 0) return undefined;
+    const cacheKey = `${namespace}\u0000${collection}`;
+    const cached = this.pvtBytesCache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const set = new kv.KVRWSet();
+    set.setWritesList(
+      [...writes.keys()].sort(compareKeys).map((key) => {
+        const w = new kv.KVWrite();
+        w.setKey(key);
+        const value = writes.get(key);
+        if (value === null || value === undefined) w.setIsDelete(true);
+        else w.setValue(value);
+        return w;
+      }),
+    );
+    const bytes = set.serializeBinary();
+    this.pvtBytesCache.set(cacheKey, bytes);
+    return bytes;
+  }
+
+  private readonly pvtBytesCache = new Map<string, Uint8Array>();
+
+  /** The private read-write set (TxPvtReadWriteSet bytes), or undefined when nothing private was written. */
+  privateResults(): Uint8Array | undefined {
+    const nsList: ledger.rwset.NsPvtReadWriteSet[] = [];
+    for (const namespace of [...this.privateWrites.keys()].sort(compareKeys)) {
+      const collections: ledger.rwset.CollectionPvtReadWriteSet[] = [];
+      for (const collection of [...(this.privateWrites.get(namespace)?.keys() ?? [])].sort(compareKeys)) {
+        const bytes = this.collectionPvtBytes(namespace, collection);
+        if (bytes === undefined) continue;
+        const c = new ledger.rwset.CollectionPvtReadWriteSet();
+        c.setCollectionName(collection);
+        c.setRwset(bytes);
+        collections.push(c);
+      }
+      if (collections.length === 0) continue;
+      const ns = new ledger.rwset.NsPvtReadWriteSet();
+      ns.setNamespace(namespace);
+      ns.setCollectionPvtRwsetList(collections);
+      nsList.push(ns);
+    }
+    if (nsList.length === 0) return undefined;
+    const pvt = new ledger.rwset.TxPvtReadWriteSet();
+    pvt.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
+    pvt.setNsPvtRwsetList(nsList);
+    return pvt.serializeBinary();
+  }
+
+  private collectionHashedSets(namespace: string): ledger.rwset.CollectionHashedReadWriteSet[] {
+    const reads = this.hashedReads.get(namespace) ?? new Map<string, Map<string, Version | null>>();
+    const writes = this.privateWrites.get(namespace) ?? new Map<string, Map<string, Buffer | null>>();
+    const collections = new Set([...reads.keys(), ...writes.keys()]);
+    return [...collections].sort(compareKeys).map((collection) => {
+      const set = new kv.HashedRWSet();
+      const collReads = reads.get(collection) ?? new Map<string, Version | null>();
+      set.setHashedReadsList(
+        [...collReads.keys()].sort(compareKeys).map((key) => {
+          const r = new kv.KVReadHash();
+          r.setKeyHash(sha256(key));
+          const version = collReads.get(key);
+          if (version) {
+            const v = new kv.Version();
+            v.setBlockNum(version.block);
+            v.setTxNum(version.tx);
+            r.setVersion(v);
+          }
+          return r;
+        }),
+      );
+      const collWrites = writes.get(collection) ?? new Map<string, Buffer | null>();
+      set.setHashedWritesList(
+        [...collWrites.keys()].sort(compareKeys).map((key) => {
+          const w = new kv.KVWriteHash();
+          w.setKeyHash(sha256(key));
+          const value = collWrites.get(key);
+          if (value === null || value === undefined) w.setIsDelete(true);
+          else w.setValueHash(sha256(value));
+          return w;
+        }),
+      );
+      const out = new ledger.rwset.CollectionHashedReadWriteSet();
+      out.setCollectionName(collection);
+      out.setHashedRwset(set.serializeBinary());
+      const pvtBytes = this.collectionPvtBytes(namespace, collection);
+      if (pvtBytes !== undefined) out.setPvtRwsetHash(sha256(pvtBytes));
+      return out;
+    });
+  }
 
   private recordRead(namespace: string, key: string, version: Version | undefined): void {
     let ns = this.reads.get(namespace);
@@ -201,6 +374,7 @@ export class TxSimulator {
 
   /** Records a closed or finished iterator's RangeQueryInfo, once per distinct query. */
   closeIterator(iterator: RangeIterator): void {
+    if (!iterator.recorded) return;
     let list = this.ranges.get(iterator.namespace);
     if (list === undefined) {
       list = [];
@@ -213,12 +387,19 @@ export class TxSimulator {
 
   /** True when the simulation wrote anything (values or metadata). */
   get hasWrites(): boolean {
-    return this.writes.size > 0 || this.metadataWrites.size > 0;
+    return this.writes.size > 0 || this.metadataWrites.size > 0 || this.privateWrites.size > 0;
   }
 
   /** Serialises the TxReadWriteSet (data model KV), sorted as Fabric's rwset builder sorts it. */
   results(): Uint8Array {
-    const namespaces = new Set<string>([...this.reads.keys(), ...this.writes.keys(), ...this.metadataWrites.keys(), ...this.ranges.keys()]);
+    const namespaces = new Set<string>([
+      ...this.reads.keys(),
+      ...this.writes.keys(),
+      ...this.metadataWrites.keys(),
+      ...this.ranges.keys(),
+      ...this.hashedReads.keys(),
+      ...this.privateWrites.keys(),
+    ]);
     const txrw = new ledger.rwset.TxReadWriteSet();
     txrw.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
     const nsList: ledger.rwset.NsReadWriteSet[] = [];
@@ -292,17 +473,21 @@ export class TxSimulator {
       const ns = new ledger.rwset.NsReadWriteSet();
       ns.setNamespace(namespace);
       ns.setRwset(set.serializeBinary());
+      ns.setCollectionHashedRwsetList(this.collectionHashedSets(namespace));
       nsList.push(ns);
     }
     txrw.setNsRwsetList(nsList);
     return txrw.serializeBinary();
   }
 
-  /** Namespaces and keys written (values or metadata), for the endorsement plan's key policies. */
-  writtenKeys(): { namespace: string; key: string }[] {
-    const out: { namespace: string; key: string }[] = [];
+  /** Namespaces and keys written (values, metadata or private data), for the endorsement plan's policies. */
+  writtenKeys(): { namespace: string; key: string; collection?: string }[] {
+    const out: { namespace: string; key: string; collection?: string }[] = [];
     for (const [namespace, keys] of this.writes) for (const key of keys.keys()) out.push({ namespace, key });
     for (const [namespace, keys] of this.metadataWrites) for (const key of keys.keys()) out.push({ namespace, key });
+    for (const [namespace, byCollection] of this.privateWrites) {
+      for (const [collection, keys] of byCollection) for (const key of keys.keys()) out.push({ namespace, key: hashedKey(key), collection });
+    }
     return out;
   }
 }

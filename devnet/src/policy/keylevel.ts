@@ -30,24 +30,37 @@ function decodeCached(bytes: Uint8Array): SignaturePolicy | undefined {
 export type RequiredPolicies = { policies: SignaturePolicy[] } | { error: string };
 
 /**
- * Computes the policies a set of writes needs.
+ * Computes the policies a set of writes needs. A write to a private data collection needs the
+ * collection's endorsement policy when it has one, else the chaincode policy.
  *
- * @param writes the namespaces and keys written (values or metadata)
+ * @param writes the namespaces and keys written (values, metadata, or private data with `collection`)
  * @param invoked the chaincode the proposal invoked
  * @param validationParameter the key's current VALIDATION_PARAMETER, if any
  * @param chaincodePolicy a namespace's chaincode-level policy; undefined when not defined
+ * @param collectionPolicy a collection's own endorsement policy, if it has one
  */
 export function requiredPolicies(
-  writes: readonly { namespace: string; key: string }[],
+  writes: readonly { namespace: string; key: string; collection?: string }[],
   invoked: string,
   validationParameter: (namespace: string, key: string) => Uint8Array | undefined,
   chaincodePolicy: (namespace: string) => SignaturePolicy | undefined,
+  collectionPolicy: (namespace: string, collection: string) => SignaturePolicy | undefined = () => undefined,
 ): RequiredPolicies {
   const policies: SignaturePolicy[] = [];
   const needChaincodePolicy = new Set<string>();
   const seenVp = new Set<string>();
+  const seenCollections = new Set<string>();
   if (writes.length === 0) needChaincodePolicy.add(invoked);
-  for (const { namespace, key } of writes) {
+  for (const { namespace, key, collection } of writes) {
+    if (collection !== undefined) {
+      const id = `${namespace}\u0000${collection}`;
+      if (seenCollections.has(id)) continue;
+      seenCollections.add(id);
+      const policy = collectionPolicy(namespace, collection);
+      if (policy === undefined) needChaincodePolicy.add(namespace);
+      else policies.push(policy);
+      continue;
+    }
     const vp = validationParameter(namespace, key);
     if (vp === undefined || vp.length === 0) {
       needChaincodePolicy.add(namespace);
