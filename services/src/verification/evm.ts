@@ -95,7 +95,11 @@ export class EthersAnchorReader implements AnchorReader {
     this.address = getAddress(address);
   }
 
-  /** The chain and contract, after confirming (once) that the endpoint serves that chain. */
+  /**
+   * The chain and contract, after confirming (once) that the endpoint serves that chain.
+   *
+   * @throws {@link PortUnavailableError} when the endpoint serves another chain; any ethers error when it fails
+   */
   network(): Promise<AnchorNetwork> {
     this.confirmed ??= this.confirmChain().catch((err: unknown) => {
       this.confirmed = undefined;
@@ -121,6 +125,11 @@ export class EthersAnchorReader implements AnchorReader {
     return (results as unknown[]).map(String);
   }
 
+  /**
+   * `issuedAt(root)` and `issuerOf(root)` in one `eth_call` (TrustAnchor's multicall).
+   *
+   * @throws any ethers error when the endpoint fails; the verifier reports the check as unavailable
+   */
   async rootInfo(root: Hex32): Promise<RootInfo> {
     const [issued, issuer] = await this.multicall([trustAnchor.encodeFunctionData('issuedAt', [root]), trustAnchor.encodeFunctionData('issuerOf', [root])]);
     if (issued === undefined || issuer === undefined) throw new Error('multicall returned too few results');
@@ -131,7 +140,12 @@ export class EthersAnchorReader implements AnchorReader {
     return { issuedAt: toSeconds(issuedAt), issuerAccount: String(account), departmentId: dept };
   }
 
-  /** Every revoked node of a batch, from its `RootRevoked` events (one `eth_getLogs`). */
+  /**
+   * Every revoked node of a batch, from its `RootRevoked` events (one `eth_getLogs` from the
+   * contract's deployment block).
+   *
+   * @throws any ethers error when the endpoint fails
+   */
   async revokedNodesIn(root: Hex32): Promise<ReadonlyMap<string, NodeRevocation>> {
     const event = trustAnchor.getEvent('RootRevoked');
     if (event === null) throw new Error('RootRevoked is not in the ABI');
@@ -149,6 +163,11 @@ export class EthersAnchorReader implements AnchorReader {
     return revoked;
   }
 
+  /**
+   * `revokedAt(node)` of every node, in one `eth_call` (TrustAnchor's multicall).
+   *
+   * @throws any ethers error when the endpoint fails, or Error when the answer is malformed
+   */
   async revocations(nodes: readonly Hex32[]): Promise<readonly NodeRevocation[]> {
     if (nodes.length === 0) return [];
     const results = await this.multicall(nodes.map((n) => trustAnchor.encodeFunctionData('revokedAt', [n])));
@@ -178,10 +197,20 @@ export class EthersIssuerDirectory implements IssuerDirectory {
     return answer;
   }
 
+  /**
+   * IssuerRegistry `isRegistered(departmentId)`.
+   *
+   * @throws any ethers error when the endpoint fails
+   */
   isRegistered(departmentId: Hex32): Promise<boolean> {
     return this.read('isRegistered', [departmentId]);
   }
 
+  /**
+   * IssuerRegistry `isAuthorized(departmentId, certType, at)`.
+   *
+   * @throws any ethers error when the endpoint fails
+   */
   isAuthorized(departmentId: Hex32, certType: Hex32, at: number): Promise<boolean> {
     return this.read('isAuthorized', [departmentId, certType, at]);
   }
