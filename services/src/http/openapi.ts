@@ -39,7 +39,8 @@ function openApiPath(expressPath: string): string {
 export function generateOpenApiDocument(routes: readonly RouteDefinition[], info: { title: string; version: string; description: string }): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  const problem = registry.register('Problem', ProblemSchema);
+  // Schemas with a `.meta({ id })` become components wherever they are used.
+  const problem = ProblemSchema;
 
   for (const route of routes) {
     const statuses = new Set<number>(route.problems ?? []);
