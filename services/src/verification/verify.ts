@@ -169,7 +169,7 @@ class Asker {
     if (this.deadline === undefined) {
       this.deadline = new Promise<never>((_, reject) => {
         this.timer = setTimeout(() => {
-          reject(new PortUnavailableError('any', `no answer within ${Math.round(this.timeoutMs / 1000)} s`));
+          reject(new PortUnavailableError('any', `no answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`}`));
         }, this.timeoutMs);
       });
       // Nobody may be waiting when it fires; an unobserved rejection must not crash the host.
