@@ -55,16 +55,6 @@ export function pathNodes(k: Keccak256, leaf: Hex32, proof: readonly Hex32[]): H
   return nodes;
 }
 
-/**
- * The root that `proof` leads to from `leaf`.
- *
- * @throws RangeError when a hash is not bytes32 wire hex.
- */
-export function processProof(k: Keccak256, leaf: Hex32, proof: readonly Hex32[]): Hex32 {
-  const nodes = pathNodes(k, leaf, proof);
-  return nodes[nodes.length - 1] ?? leaf;
-}
-
 /** A built tree: its root and each leaf's proof, in the order the leaves were given. */
 export interface MerkleTree {
   readonly root: Hex32;
