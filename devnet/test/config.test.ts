@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, DEFAULT_NETWORK_FILE, DevnetError, enrollIdentity, loadNetworkConfig, parseNetworkConfig, type Devnet } from '../src/index';
@@ -88,5 +88,29 @@ describe('devnet enroll', function () {
     expect(again).to.be.instanceOf(DevnetError).and.have.property('code', 'DEVNET.IDENTITY_EXISTS');
     const unknown = await enrollIdentity(dataDir, 'NopeMSP', 'x').catch((e: unknown) => e);
     expect(unknown).to.have.property('code', 'DEVNET.ORG_UNKNOWN');
+  });
+});
+
+describe('devnet CLI status and reset', function () {
+  this.timeout(60_000);
+
+  const cli = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join('devnet', 'src', 'cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('reports whether it runs and its height; reset refuses while it runs and can keep the identities', async () => {
+    const dataDir = tempDir();
+    const devnet = await startTestDevnet(testConfig({ orgs: 1, policy: "OR('Org1MSP.peer')" }), { dataDir });
+    const running = cli('status', '--data-dir', dataDir);
+    expect(running.stdout).to.match(/running: yes \(pid \d+\)/);
+    expect(cli('reset', '--data-dir', dataDir).status).to.equal(1);
+    await devnet.close();
+    const stopped = cli('status', '--data-dir', dataDir);
+    expect(stopped.stdout).to.contain('running: no');
+    expect(stopped.stdout).to.contain('channel: testchannel, block height 1');
+    expect(cli('reset', '--ledger-only', '--data-dir', dataDir).status).to.equal(0);
+    expect(existsSync(join(dataDir, 'ledger'))).to.be.false;
+    expect(existsSync(join(dataDir, 'orgs', 'Org1MSP', 'user', 'key.pem'))).to.be.true;
+    expect(cli('reset', '--data-dir', dataDir).status).to.equal(0);
+    expect(existsSync(dataDir)).to.be.false;
   });
 });

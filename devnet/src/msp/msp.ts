@@ -4,7 +4,7 @@
  * verifies signatures. Results are cached by creator bytes because PEM parsing dominates the cost
  * of every proposal and transaction check.
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
 import { verifyLowS } from './ecdsa';
 import type { NodeOU } from './ca';
@@ -114,9 +114,33 @@ export class ChannelMsps {
     return identity;
   }
 
-  /** Verifies `signature` over `message` by a validated identity (ECDSA-SHA256, low-S). */
+  /**
+   * Verifies `signature` over `message` by a validated identity (ECDSA-SHA256, low-S). A valid
+   * result is remembered, because the same envelope is checked at ordering and again at commit,
+   * and endorsements this process signed are checked at commit.
+   */
   verify(identity: ValidatedIdentity, message: Uint8Array, signature: Uint8Array): boolean {
-    return verifyLowS(identity.publicKey, message, signature);
+    const key = this.verifiedKey(identity.serialized, message, signature);
+    if (this.verified.has(key)) return true;
+    const ok = verifyLowS(identity.publicKey, message, signature);
+    if (ok) this.rememberKey(key);
+    return ok;
+  }
+
+  /** Records a signature this process just made, so verifying it later costs a hash, not an ECDSA check. */
+  rememberValid(identityBytes: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
+    this.rememberKey(this.verifiedKey(identityBytes, message, signature));
+  }
+
+  private readonly verified = new Set<string>();
+
+  private verifiedKey(identityBytes: Uint8Array, message: Uint8Array, signature: Uint8Array): string {
+    return createHash('sha256').update(identityBytes).update(message).update(signature).digest('base64');
+  }
+
+  private rememberKey(key: string): void {
+    if (this.verified.size >= 50_000) this.verified.clear();
+    this.verified.add(key);
   }
 
   private checkDates(identity: ValidatedIdentity, now: number): void {

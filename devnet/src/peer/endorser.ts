@@ -136,9 +136,12 @@ export class Endorser {
     const prpBytes = prp.serializeBinary();
     const endorser = this.deps.peers.get(mspId);
     if (endorser === undefined) throw new Error(`no peer identity for ${mspId}`);
+    const signed = Buffer.concat([prpBytes, endorser.serialized]);
+    const signature = endorser.sign(signed);
+    this.deps.msps.rememberValid(endorser.serialized, signed, signature);
     const endorsement = new peer.Endorsement();
     endorsement.setEndorser(endorser.serialized);
-    endorsement.setSignature(endorser.sign(Buffer.concat([prpBytes, endorser.serialized])));
+    endorsement.setSignature(signature);
     const privateData = simulator.privateResults();
     return {
       mspId,
