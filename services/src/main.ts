@@ -24,7 +24,7 @@ import { openEvmLedger, type EvmLedger } from './ledger/evm/evm-ledger';
 import { openFabricLedger, type FabricActor, type FabricLedger } from './ledger/fabric/fabric-ledger';
 import { createLogger, type Logger } from './logger';
 import { ServiceMetrics } from './metrics';
-import { openDatabase, type ReadModelDatabase } from './readmodel/database';
+import { openDatabase, type DatabaseSettings, type ReadModelDatabase } from './readmodel/database';
 import { CheckpointRepository, projectedThrough } from './repositories/checkpoint.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
@@ -47,6 +47,8 @@ export interface ServicesHandle {
   readonly logger: Logger;
   /** Resolves once the certificate type catalogue is on the ledger (never when seeding is off). */
   readonly catalogueSeeded: Promise<void>;
+  /** Stops the in-process workers (the API keeps serving), e.g. before a rebuild. */
+  stopWorkers(): Promise<void>;
   /** Stops accepting requests, stops the workers and closes every connection. */
   close(): Promise<void>;
 }
@@ -57,6 +59,8 @@ export interface StartOptions {
   readonly logDestination?: pino.DestinationStream;
   readonly projectorHooks?: ProjectorHooks;
   readonly anchorerHooks?: AnchorerHooks;
+  /** Overrides `config.database` (tests use an in-memory PGlite or a throwaway database). */
+  readonly database?: DatabaseSettings;
 }
 
 /** The ledger pieces the workers need. */
@@ -162,7 +166,7 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 export async function startServices(config: Config, options: StartOptions = {}): Promise<ServicesHandle> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const metrics = new ServiceMetrics().withDefaults();
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(options.database ?? config.database);
   const cleanups: (() => Promise<void> | void)[] = [() => database.close()];
   const closeAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) {
@@ -228,9 +232,10 @@ export async function startServices(config: Config, options: StartOptions = {}):
     const workers: RunningWorker[] = config.workers.map((name) =>
       startWorker(createWorker(name, context, { projector: options.projectorHooks, anchorer: options.anchorerHooks }), database, logger),
     );
-    cleanups.push(async () => {
+    const stopWorkers = async (): Promise<void> => {
       await Promise.all(workers.map((w) => w.stop()));
-    });
+    };
+    cleanups.push(stopWorkers);
 
     const stopSeeding = new AbortController();
     const catalogueSeeded = config.seedCertificateTypes ? seedInBackground(config, fabric, database, logger, stopSeeding.signal) : new Promise<void>(() => undefined);
@@ -255,7 +260,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${String(address.port)}`;
     logger.info({ url, workers: config.workers, database: database.kind, identity: config.identity.kind }, 'services started');
-    return { url, port: address.port, database, fabric, evm, logger, catalogueSeeded, close: closeAll };
+    return { url, port: address.port, database, fabric, evm, logger, catalogueSeeded, stopWorkers, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -108,8 +108,9 @@ export class CertificateService {
   async issue(principal: Principal, input: IssueCertificateInput, idempotency: IdempotencyHandle): Promise<IssuedCertificate> {
     const org = principal.org;
     if (org === null) throw new ForbiddenError('CERT.NOT_ALLOWED', 'Only an officer of an organisation can issue certificates');
-    const actor = actorFor(this.deps.fabric, principal, 'officer');
+    // Input is checked before the ledger is touched: a bad request is a 400 even while Fabric is down.
     const context = isIssuanceContext(idempotency.resumed) ? idempotency.resumed : await this.prepare(org, input);
+    const actor = actorFor(this.deps.fabric, principal, 'officer');
     if (!isIssuanceContext(idempotency.resumed)) await idempotency.save({ ...context });
 
     const subjectRef = subjectRefOf(this.deps.subjectRefSecret, input.holder.idNumber);

@@ -11,10 +11,12 @@ import {
   Migrator,
   PostgresDialect,
   sql,
+  type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
   type MigrationResultSet,
+  type QueryResult,
   type TransactionSettings,
 } from 'kysely';
 import { Pool } from 'pg';
@@ -60,6 +62,21 @@ function lockKey(name: string): bigint {
 }
 
 /**
+ * kysely-pglite hands back PGlite's own result, whose row count is `affectedRows`; Kysely reads
+ * `numAffectedRows`, so without this every UPDATE and DELETE would report zero rows.
+ */
+function withAffectedRows(connection: DatabaseConnection): DatabaseConnection {
+  return {
+    async executeQuery<R>(query: CompiledQuery) {
+      const result = (await connection.executeQuery<R>(query)) as QueryResult<R> & { affectedRows?: number };
+      if (result.numAffectedRows !== undefined || result.affectedRows === undefined) return result;
+      return { ...result, numAffectedRows: BigInt(result.affectedRows) };
+    },
+    streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
+  };
+}
+
+/**
  * Serialises access to a single-connection driver. PGlite has one session: without this,
  * statements of two concurrent Kysely transactions would interleave inside one BEGIN…COMMIT.
  */
@@ -81,7 +98,7 @@ class SerialDriver implements Driver {
     });
     await previous;
     this.#release = release;
-    return this.inner.acquireConnection();
+    return withAffectedRows(await this.inner.acquireConnection());
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
