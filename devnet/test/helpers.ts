@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { connect, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { parseNetworkConfig, startDevnet, type Devnet, type NetworkConfig, type StartDevnetOptions } from '../src/index';
+import { signLowS } from '../src/msp/ecdsa';
 
 export const FIXTURE_CC = resolve(__dirname, 'fixtures', 'asset-cc');
 
@@ -66,17 +67,24 @@ function pathIn(devnet: Devnet, p: string): string {
   return isAbsolute(p) ? p : join(devnet.dataDir, p);
 }
 
-/** Connects the real fabric-gateway client as `identity` of `mspId` to that org's gateway. */
-export function connectClient(devnet: Devnet, mspId: string, identity = 'user', chaincode = 'asset'): TestClient {
+/**
+ * Connects the real fabric-gateway client as `identity` of `mspId` to that org's gateway. With
+ * `nodeSigner`, the client hands whole messages (hash.none) to a node:crypto ECDSA-SHA256 signer
+ * instead of its default pure-JS signer over digests: the same signatures, a fraction of the CPU.
+ */
+export function connectClient(devnet: Devnet, mspId: string, identity = 'user', chaincode = 'asset', options: { nodeSigner?: boolean } = {}): TestClient {
   const org = devnet.connection.organizations[mspId];
   if (org === undefined) throw new Error(`no organisation ${mspId}`);
   const files = org.identities[identity];
   if (files === undefined) throw new Error(`no identity ${identity} in ${mspId}`);
   const client = new grpc.Client(org.gateway, grpc.credentials.createInsecure());
+  const privateKey = createPrivateKey(readFileSync(pathIn(devnet, files.key)));
   const gateway = connect({
     client,
     identity: { mspId, credentials: readFileSync(pathIn(devnet, files.cert)) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(pathIn(devnet, files.key)))),
+    ...(options.nodeSigner === true
+      ? { hash: hash.none, signer: (message: Uint8Array) => Promise.resolve(signLowS(privateKey, message)) }
+      : { signer: signers.newPrivateKeySigner(privateKey) }),
     evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
     submitOptions: () => ({ deadline: Date.now() + 15_000 }),

@@ -140,6 +140,7 @@ export class Ledger {
   private snapshotHeight = 0;
   private privateStore: BlockStore | undefined;
   private lastSnapshotAt = Date.now();
+  private lastSnapshotMs = 0;
   private closed = false;
 
   private constructor(
@@ -344,8 +345,14 @@ export class Ledger {
   private maybeSnapshot(force = false): void {
     const pending = this.state.height - this.snapshotHeight;
     if (pending === 0) return;
-    if (!force && pending < SNAPSHOT_EVERY_BLOCKS && Date.now() - this.lastSnapshotAt < SNAPSHOT_EVERY_MS) return;
+    const since = Date.now() - this.lastSnapshotAt;
+    // A snapshot is written synchronously and grows with the state: keep its cost under ~5% of
+    // the time, however large the state gets; replay covers the blocks in between.
+    if (!force && since < Math.max(SNAPSHOT_EVERY_MS, 20 * this.lastSnapshotMs)) return;
+    if (!force && pending < SNAPSHOT_EVERY_BLOCKS && since < SNAPSHOT_EVERY_MS) return;
+    const started = Date.now();
     this.state.saveSnapshot(join(this.dir, 'state.snapshot'));
+    this.lastSnapshotMs = Date.now() - started;
     this.snapshotHeight = this.state.height;
     this.lastSnapshotAt = Date.now();
   }
