@@ -234,7 +234,8 @@ class EthersEvmLedger implements EvmLedger {
       try {
         const deployment = this.options.deployment ?? loadDeployment(this.options.deploymentFile ?? '');
         const network = Network.from(deployment.chainId);
-        const provider = new JsonRpcProvider(this.options.rpcUrl, network, { staticNetwork: network, pollingInterval: 250 });
+        // No response cache: a projector reading the block number must see what was just mined.
+        const provider = new JsonRpcProvider(this.options.rpcUrl, network, { staticNetwork: network, pollingInterval: 250, cacheTimeout: -1 });
         const reader = new Contract(deployment.trustAnchor.address, trustAnchorInterface, provider);
         if (deployment.chainId === EMBEDDED_CHAIN_ID) {
           // The embedded chain's department accounts are Hardhat's public development accounts.
