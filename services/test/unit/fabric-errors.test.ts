@@ -32,9 +32,9 @@ describe('Fabric error mapping (unit)', () => {
 
   it('maps gRPC unavailability, deadlines and permission errors', () => {
     const unavailable = mapFabricError(new GatewayError({ code: 14, details: [], cause, message: 'connect ECONNREFUSED' }), 'x');
-    expect(unavailable).to.be.instanceOf(LedgerError);
+    if (!(unavailable instanceof LedgerError)) throw new Error('expected a LedgerError');
     expect(unavailable).to.include({ code: 'LEDGER.UNAVAILABLE', status: 503 });
-    expect((unavailable as LedgerError).headers['Retry-After']).to.equal('2');
+    expect(unavailable.headers['Retry-After']).to.equal('2');
     expect(mapFabricError(new GatewayError({ code: 4, details: [], cause }), 'x')).to.include({ code: 'LEDGER.TIMEOUT', status: 504 });
     expect(mapFabricError(new GatewayError({ code: 7, details: [], cause }), 'x')).to.include({ code: 'LEDGER.ACCESS_DENIED', status: 403 });
   });
