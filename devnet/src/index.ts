@@ -5,7 +5,7 @@
 export { startDevnet } from './network';
 export type { Devnet, StartDevnetOptions } from './network';
 export { DEFAULT_NETWORK_FILE, loadNetworkConfig, parseNetworkConfig } from './config';
-export type { ChaincodeConfig, IdentityConfig, NetworkConfig, OrganizationConfig } from './config';
+export type { ChaincodeConfig, CollectionConfig, IdentityConfig, NetworkConfig, OrganizationConfig } from './config';
 export { enrollIdentity } from './bootstrap';
 export type { ConnectionFile, EnrollOptions } from './bootstrap';
 export { ConfigError, DevnetError, LedgerCorruptError, PolicySyntaxError } from './errors';

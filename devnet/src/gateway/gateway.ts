@@ -51,6 +51,7 @@ export function gatewayService(deps: GatewayDeps): UntypedServiceImplementation 
   const noPeers = (up: UnpackedProposal): ReturnType<typeof rpcError> =>
     rpcError(status.FAILED_PRECONDITION, `no peers available to evaluate chaincode ${up.chaincodeName} in channel ${up.channelId}`);
   const planCache = new Map<string, string[] | null>();
+  const lastPlan = new Map<string, string[]>();
 
   const evaluate = async (call: ServerUnaryCall<gateway.EvaluateRequest, gateway.EvaluateResponse>, callback: Callback<gateway.EvaluateResponse>): Promise<void> => {
     let up: UnpackedProposal;
@@ -170,17 +171,30 @@ export function gatewayService(deps: GatewayDeps): UntypedServiceImplementation 
       if (requested.length > 0) {
         results = await Promise.all([...new Set(requested)].map((m) => deps.endorser.simulate(up, m)));
       } else {
+        // Fabric endorses on the local peer first and then asks the others the plan names. The
+        // outcome only depends on the plan, so the other organisations of the last plan for this
+        // chaincode start at the same time; a run the final plan does not need is discarded.
+        const speculative = new Map(
+          (lastPlan.get(up.chaincodeName) ?? []).filter((m) => m !== deps.mspId).map((m) => [m, deps.endorser.simulate(up, m)] as const),
+        );
+        const settleSpeculation = async (keep: readonly string[]): Promise<void> => {
+          await Promise.allSettled([...speculative].filter(([m]) => !keep.includes(m)).map(([, run]) => run));
+        };
         const first = await deps.endorser.simulate(up, deps.mspId);
         if (failed(first)) {
+          await settleSpeculation([]);
           callback(rpcError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [detail(deps.mspId, failureMessage(first))]));
           return;
         }
         const orgs = chooseOrgs(up, first);
         if (orgs === undefined) {
+          await settleSpeculation([]);
           callback(rpcError(status.FAILED_PRECONDITION, 'no combination of peers can be derived which satisfy the endorsement policy'));
           return;
         }
-        const others = await Promise.all(orgs.filter((m) => m !== deps.mspId).map((m) => deps.endorser.simulate(up, m)));
+        lastPlan.set(up.chaincodeName, orgs);
+        const others = await Promise.all(orgs.filter((m) => m !== deps.mspId).map((m) => speculative.get(m) ?? deps.endorser.simulate(up, m)));
+        await settleSpeculation(orgs);
         results = [first, ...others];
       }
     } finally {
