@@ -150,8 +150,8 @@ export interface EnrollOptions {
 
 /**
  * Issues a new identity from an organisation's CA, with `role` and any further attributes in
- * Fabric CA's certificate extension. Works whether or not the devnet is running; a running
- * devnet lists it in connection.json at its next start.
+ * Fabric CA's certificate extension, and adds it to connection.json when that file exists. Works
+ * whether or not the devnet is running: identities are checked against the CA, not a registry.
  *
  * @throws DevnetError `DEVNET.ORG_UNKNOWN` when the organisation has no CA under `dataDir`,
  * `DEVNET.IDENTITY_EXISTS` when the name is taken, `DEVNET.IDENTITY_INVALID` for a bad name.
@@ -167,7 +167,18 @@ export async function enrollIdentity(dataDir: string, mspId: string, name: strin
   const domain = /O=([^,\n]+)/.exec(new X509Certificate(caCertPem).subject)?.[1] ?? mspId;
   const ca: CertificateAuthority = { certPem: caCertPem, keyPem: readFileSync(join(dir, 'ca', 'key.pem'), 'utf8'), domain };
   const attrs = { ...(options.attrs ?? {}), ...(options.role !== undefined ? { role: options.role } : {}), 'hf.EnrollmentID': name };
-  return ensureLeaf(dir, name, ca, name, options.type ?? 'client', attrs);
+  const files = await ensureLeaf(dir, name, ca, name, options.type ?? 'client', attrs);
+  // List it in connection.json at once, so running services can pick it up without a restart.
+  const connectionPath = join(dataDir, 'connection.json');
+  if (existsSync(connectionPath)) {
+    const connection = JSON.parse(readFileSync(connectionPath, 'utf8')) as ConnectionFile;
+    const org = connection.organizations[mspId];
+    if (org !== undefined) {
+      org.identities[name] = { cert: relative(dataDir, files.cert), key: relative(dataDir, files.key) };
+      writeAtomic(connectionPath, `${JSON.stringify(connection, null, 2)}\n`);
+    }
+  }
+  return files;
 }
 
 /** The connection file format shared with the services (DEVELOPERS.md, issue 3). */

@@ -144,7 +144,6 @@ async function enroll(positionals: string[], values: Record<string, string | boo
     type: values.admin === true ? 'admin' : 'client',
   });
   process.stdout.write(`devnet: enrolled ${name} in ${mspId}\n  cert ${files.cert}\n  key  ${files.key}\n`);
-  if (runningPid(dataDir) !== undefined) process.stdout.write('  (connection.json lists it after the next start)\n');
 }
 
 async function main(): Promise<void> {

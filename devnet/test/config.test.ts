@@ -66,7 +66,7 @@ describe('devnet enroll', function () {
     await destroy(devnet);
   });
 
-  it('issues an identity with role and attributes that chaincode reads, listed in connection.json after restart', async () => {
+  it('issues an identity with role and attributes that chaincode reads, listed in connection.json at once', async () => {
     const dataDir = tempDir();
     const config = testConfig({ orgs: 1, policy: "OR('Org1MSP.peer')" });
     devnet = await startTestDevnet(config, { dataDir });
@@ -74,6 +74,8 @@ describe('devnet enroll', function () {
     expect(r.status, r.stderr).to.equal(0);
     const cert = new X509Certificate(readFileSync(join(dataDir, 'orgs', 'Org1MSP', 'clerk', 'cert.pem')));
     expect(cert.subject).to.contain('OU=client');
+    const listed = JSON.parse(readFileSync(join(dataDir, 'connection.json'), 'utf8')) as Devnet['connection'];
+    expect(listed.organizations.Org1MSP!.identities.clerk).to.deep.equal({ cert: 'orgs/Org1MSP/clerk/cert.pem', key: 'orgs/Org1MSP/clerk/key.pem' });
     await devnet.close();
     devnet = await startTestDevnet(config, { dataDir });
     expect(Object.keys(devnet.connection.organizations.Org1MSP!.identities)).to.include('clerk');
