@@ -8,6 +8,7 @@
 // Data lives under DATA_DIR (default .data) and survives restarts. Ctrl-C stops every child.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { deploy } from './deploy';
 import { Supervisor, waitFor, type ChildSpec } from './supervisor';
 
 const root = path.resolve(__dirname, '..');
@@ -106,7 +107,6 @@ async function main(): Promise<void> {
         ready: (signal) => waitFor(() => rpcAnswers(evmUrl), READY_TIMEOUT_MS, signal),
       }),
     ]);
-    const { deploy } = (await import('./deploy')) as typeof import('./deploy');
     await deploy({
       rpcUrl: evmUrl,
       outDir: deploymentsDir,
