@@ -89,6 +89,22 @@ describe('web: issue form', () => {
     });
   });
 
+  it("takes the holder's name from the holder block only: no second holderName input, none sent as a field", () => {
+    const senior: CertificateType = {
+      code: 'SENIOR_CARE_CARD',
+      name: 'Senior care card',
+      validityDays: 0,
+      fields: [
+        { key: 'holderName', label: 'Holder name', type: 'string', required: true },
+        { key: 'greenLane', label: 'Green lane eligible', type: 'boolean', required: true },
+      ],
+    };
+    const form = { ...emptyIssueForm(senior), idNumber: '110101195001011234', holderName: 'Wang Fang' };
+    expect(Object.keys(form.fields)).to.deep.equal(['greenLane']);
+    expect(validateIssueForm(form, senior, '2026-01-01')).to.deep.equal({});
+    expect(toIssueRequest(form, senior).fields).to.deep.equal({ greenLane: false });
+  });
+
   it('carries values to another type only where the key and kind match', () => {
     expect(fieldsForType(residence, { birthYear: '1950', careLevel: 'B', livesAlone: true })).to.deep.equal({
       address: '',

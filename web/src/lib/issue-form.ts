@@ -55,15 +55,26 @@ export function emptyIssueForm(type: CertificateType): IssueFormValues {
     typeCode: type.code,
     idNumber: '',
     holderName: '',
-    fields: Object.fromEntries(type.fields.map((field) => [field.key, emptyValue(field)])),
+    fields: Object.fromEntries(detailFields(type).map((field) => [field.key, emptyValue(field)])),
     validUntil: '',
   };
+}
+
+/**
+ * The holder's name is entered once, in the holder block, and the API writes it into the
+ * type's `holderName` field; every other field of the type is filled in the details block.
+ */
+export const HOLDER_NAME_FIELD = 'holderName';
+
+/** The fields of `type` the officer fills in as certificate details. */
+export function detailFields(type: CertificateType): CertificateType['fields'] {
+  return type.fields.filter((field) => field.key !== HOLDER_NAME_FIELD);
 }
 
 /** The form's field values carried over to another type: kept where the new type has the same key and kind. */
 export function fieldsForType(type: CertificateType, previous: Readonly<Record<string, string | boolean>>): Record<string, string | boolean> {
   return Object.fromEntries(
-    type.fields.map((field) => {
+    detailFields(type).map((field) => {
       const old = previous[field.key];
       return [field.key, typeof old === typeof emptyValue(field) && old !== undefined ? old : emptyValue(field)];
     }),
@@ -107,7 +118,7 @@ export function validateIssueForm(values: IssueFormValues, type: CertificateType
   if (idNumber !== undefined) errors.idNumber = idNumber;
   const holderName = checkText(values.holderName, { key: 'issue.holderName' }, true, HOLDER_NAME_MAX);
   if (holderName !== undefined) errors.holderName = holderName;
-  for (const field of type.fields) {
+  for (const field of detailFields(type)) {
     const problem = checkField(field, values.fields[field.key]);
     if (problem !== undefined) errors[`field.${field.key}`] = problem;
   }
@@ -141,7 +152,7 @@ export function localDate(now: Date): string {
  */
 export function toIssueRequest(values: IssueFormValues, type: CertificateType): IssueCertificateRequest {
   const fields: Record<string, string | number | boolean> = {};
-  for (const field of type.fields) {
+  for (const field of detailFields(type)) {
     const value = values.fields[field.key];
     if (field.type === 'boolean') {
       fields[field.key] = value === true;

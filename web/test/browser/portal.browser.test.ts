@@ -2,15 +2,14 @@
 // ./stub-api.ts (not the real API: the whole-stack test is the lead's, in test/e2e/). Elements
 // are found the way a person finds them, by role and accessible name.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../../test/support/chromium';
 import { startStubApi, type StubApi } from './stub-api';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = resolve(__dirname, '../../..');
 
 describe('web: portal in a browser (contract stub API)', function () {
@@ -22,7 +21,6 @@ describe('web: portal in a browser (contract stub API)', function () {
   let page: Page;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
     distDir = await mkdtemp(join(tmpdir(), 'ctl-web-'));
     const build = spawnSync(
       process.execPath,
@@ -31,10 +29,7 @@ describe('web: portal in a browser (contract stub API)', function () {
     );
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
     stub = await startStubApi(distDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
