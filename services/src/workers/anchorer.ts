@@ -28,7 +28,9 @@ class PermanentOutboxError extends Error {
 
 /** Test hooks between the steps of an outbox execution (crash tests). */
 export interface AnchorerHooks {
+  readonly beforeSend?: (entry: OutboxEntry) => void | Promise<void>;
   readonly afterSend?: (entry: OutboxEntry) => void | Promise<void>;
+  readonly afterDone?: (entry: OutboxEntry) => void | Promise<void>;
 }
 
 export interface AnchorerOptions {
@@ -78,9 +80,11 @@ export class Anchorer implements Worker {
     const due = await outbox.due(20);
     for (const entry of due) {
       try {
+        await hooks?.beforeSend?.(entry);
         const result = await this.execute(entry);
         await hooks?.afterSend?.(entry);
         await outbox.markDone(entry.id, result);
+        await hooks?.afterDone?.(entry);
         metrics?.outboxAttempts.inc({ kind: entry.kind, outcome: 'done' });
         log.info({ outboxId: entry.id, kind: entry.kind, result }, 'outbox entry done');
       } catch (err) {

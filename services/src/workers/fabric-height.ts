@@ -55,6 +55,7 @@ export class FabricHeightTracker {
           blocks.close();
         };
         signal.addEventListener('abort', close, { once: true });
+        if (aborted(signal)) close();
         try {
           this.#connected = true;
           this.#lastError = undefined;

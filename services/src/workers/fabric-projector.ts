@@ -81,6 +81,8 @@ export class FabricProjector implements Worker {
       events.close();
     };
     signal.addEventListener('abort', close, { once: true });
+    // Aborted while the streams were opening: the listener above will never fire.
+    if (aborted(signal)) close();
     const eventIterator = events[Symbol.asyncIterator]();
     try {
       for await (const block of blocks) {

@@ -169,6 +169,44 @@ export function mapFabricError(err: unknown, transaction: string): Error {
   return new LedgerError('fabric', 502, 'LEDGER.FAILED', `${transaction} failed`, { cause: err });
 }
 
+/**
+ * Wraps a gateway event stream so that it always has a reader: the client's streams are Node
+ * streams that emit 'error' (CANCELLED) when closed, and an 'error' nobody listens to crashes
+ * the process. The wrapper keeps one `next()` outstanding, whose failure is observed.
+ */
+function eagerStream<T>(source: AsyncIterable<T> & { close(): void }): EventStream<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const observed = (promise: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let pending = observed(iterator.next());
+  let closed = false;
+  const close = (): void => {
+    closed = true;
+    source.close();
+  };
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const current = pending;
+        current.then(
+          (result) => {
+            if (result.done !== true && !closed) pending = observed(iterator.next());
+          },
+          () => undefined,
+        );
+        return current;
+      },
+      return: () => {
+        close();
+        return Promise.resolve({ done: true as const, value: undefined });
+      },
+    }),
+    close,
+  };
+}
+
 function isMvccConflict(err: unknown): boolean {
   return err instanceof LedgerError && err.code === 'LEDGER.CONFLICT';
 }
@@ -329,7 +367,7 @@ class GatewayFabricLedger implements FabricLedger {
       getTransactionId: () => start.afterTransactionId,
     };
     try {
-      return await network.getChaincodeEvents(this.chaincode, { checkpoint });
+      return eagerStream(await network.getChaincodeEvents(this.chaincode, { checkpoint }));
     } catch (err) {
       throw mapFabricError(err, 'ChaincodeEvents');
     }
@@ -339,7 +377,7 @@ class GatewayFabricLedger implements FabricLedger {
     const network = this.gatewayFor(actor).getNetwork(this.channel);
     let blocks: EventStream<import('@hyperledger/fabric-protos').peer.FilteredBlock>;
     try {
-      blocks = await network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) });
+      blocks = eagerStream(await network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) }));
     } catch (err) {
       throw mapFabricError(err, 'DeliverFiltered');
     }
