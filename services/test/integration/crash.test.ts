@@ -139,7 +139,7 @@ describe('crash safety of projection and outbox', function () {
       outcomes.push(`${point}#${String(after)}:${await runWorker({ point, after }, 15_000)}`);
     }
     const crashed = outcomes.filter((o) => o.endsWith(':crashed')).length;
-    // eslint-disable-next-line no-console -- the seed and the crash points identify a failing run
+     
     console.log(`      crash seed ${String(seed)}: ${String(crashed)} crashes in ${String(ROUNDS)} rounds (${outcomes.join(', ')})`);
     expect(crashed).to.be.at.least(20);
 

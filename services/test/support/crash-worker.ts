@@ -33,8 +33,8 @@ async function main(): Promise<void> {
   const { fabric, evm } = openLedgers(config, metrics);
   const context = { config, database, fabric, evm, watcher: new ProjectionWatcher(), logger, metrics };
   const hooks = {
-    projector: { beforeCommit: () => reached('projector.beforeCommit'), afterCommit: () => reached('projector.afterCommit') },
-    anchorer: { beforeSend: () => reached('anchorer.beforeSend'), afterSend: () => reached('anchorer.afterSend'), afterDone: () => reached('anchorer.afterDone') },
+    projector: { beforeCommit: () => { reached('projector.beforeCommit'); }, afterCommit: () => { reached('projector.afterCommit'); } },
+    anchorer: { beforeSend: () => { reached('anchorer.beforeSend'); }, afterSend: () => { reached('anchorer.afterSend'); }, afterDone: () => { reached('anchorer.afterDone'); } },
   };
   const workers = (['projector', 'evm-projector', 'anchorer'] as const).map((name) => startWorker(createWorker(name, context, hooks), database, logger));
   process.stdout.write('worker ready\n');
