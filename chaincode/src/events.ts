@@ -3,7 +3,7 @@
  * its payload is canonical JSON of the type below. The projector can import this module (it
  * imports types only, nothing from Fabric) and switch on `eventName`.
  */
-import type { CertificateBatchPart, CertificateRecord, CertificateType } from './certificate/models';
+import type { CertificateBatchPart, CertificateBatchStatus, CertificateRecord, CertificateType } from './certificate/models';
 import type { CaseRecord, CaseStep } from './evidence/models';
 import type { Account, Dispute, Eligibility, Movement, RelativeLink, Session, TimeBankPolicy } from './timebank/models';
 
@@ -22,6 +22,9 @@ export interface ChaincodeEventPayloads {
   readonly CertificateSuspended: CertificateRecord;
   readonly CertificateReinstated: CertificateRecord;
   readonly CertificateRevoked: CertificateRecord;
+  readonly CertificateBatchSuspended: CertificateBatchStatus;
+  readonly CertificateBatchReinstated: CertificateBatchStatus;
+  readonly CertificateBatchRevoked: CertificateBatchStatus;
   readonly CaseStepAppended: { readonly case: CaseRecord; readonly step: CaseStep };
   readonly TimeBankPolicySet: TimeBankPolicy;
   readonly AccountOpened: Account;
@@ -55,6 +58,9 @@ export const CHAINCODE_EVENT_NAMES: readonly ChaincodeEventName[] = [
   'CertificateSuspended',
   'CertificateReinstated',
   'CertificateRevoked',
+  'CertificateBatchSuspended',
+  'CertificateBatchReinstated',
+  'CertificateBatchRevoked',
   'CaseStepAppended',
   'TimeBankPolicySet',
   'AccountOpened',

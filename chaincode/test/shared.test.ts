@@ -169,6 +169,7 @@ describe('certificate status timeline (unit)', () => {
     recordedAt: effectiveAt,
     txId: 't',
     by: { msp: 'M', cn: 'o' },
+    scope: 'CERTIFICATE' as const,
   });
 
   it('applies changes by effective time, keeps revocation final and expires at validUntil', () => {

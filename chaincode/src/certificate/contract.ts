@@ -3,7 +3,7 @@
  * certificate types, issuance (single and in batches), suspension, reinstatement, revocation,
  * and the reads a verifier needs (record, status at a time, history).
  */
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Contract, Info, Transaction } from 'fabric-contract-api';
 import { ChaincodeError } from '../errors';
 import { ANY_MEMBER, authorize, type Actor } from '../shared/access';
 import { canonicalJson } from '../shared/canonical';
@@ -11,10 +11,28 @@ import { CtlContext } from '../shared/context';
 import { Input } from '../shared/input';
 import type { ActorRef, HistoryEntry } from '../shared/models';
 import { networkRoles } from '../shared/network';
+import { arrayOf, DescribedParameters, ReturnsJson } from '../shared/schema';
 import { parseTypeDefinition } from './definition';
-import type { CertificateBatch, CertificateBatchPart, CertificateBatchView, CertificateRecord, CertificateStatus, CertificateType, StatusChange } from './models';
-import './schema';
-import { statusAt } from './status';
+import type {
+  CertificateBatch,
+  CertificateBatchPart,
+  CertificateBatchStatus,
+  CertificateBatchView,
+  CertificateRecord,
+  CertificateStatus,
+  CertificateType,
+  StatusChange,
+} from './models';
+import {
+  CERTIFICATE_BATCH_PART,
+  CERTIFICATE_BATCH_STATUS,
+  CERTIFICATE_BATCH_VIEW,
+  CERTIFICATE_HISTORY,
+  CERTIFICATE_RECORD,
+  CERTIFICATE_STATUS_AT,
+  CERTIFICATE_TYPE,
+} from './schema';
+import { effectiveRecord, statusAt } from './status';
 
 /** Most certificates in one `IssueBatch` transaction. */
 export const MAX_BATCH = 1000;
@@ -28,6 +46,7 @@ const TYPE_VERSION = 'certTypeVersion';
 const CERT = 'cert';
 const BATCH = 'certBatch';
 const BATCH_PART = 'certBatchPart';
+const BATCH_STATUS = 'certBatchStatus';
 const DAY_MS = 86_400_000;
 
 /** What a caller asks to issue: one certificate, before the ledger fills in the rest. */
@@ -47,8 +66,37 @@ function versionAttr(version: number): string {
   return String(version).padStart(6, '0');
 }
 
+/** Which status changes may follow which stored status (per scope: certificate or batch). */
+const ALLOWED_FROM: Readonly<Record<CertificateStatus, readonly CertificateStatus[]>> = {
+  SUSPENDED: ['ISSUED'],
+  ISSUED: ['SUSPENDED'],
+  REVOKED: ['ISSUED', 'SUSPENDED'],
+};
+
+function verbOf(target: CertificateStatus): string {
+  return target === 'REVOKED' ? 'revoke' : target === 'SUSPENDED' ? 'suspend' : 'reinstate';
+}
+
+const PARAMETERS = {
+  typeJson: 'certificate type definition, JSON {code, name, allowedIssuerMsps, validityDays, fields}',
+  code: 'certificate type code: upper-case A-Z 0-9 _, at most 64',
+  version: 'type version number, decimal digits',
+  id: 'certificate id: 1-128 characters of A-Z a-z 0-9 . _ : -, starting with a letter or digit',
+  typeCode: 'certificate type code: upper-case A-Z 0-9 _, at most 64',
+  subjectRef: "keyed hash of the holder's identity number: 0x + 64 lowercase hex",
+  documentHash: "the document's targetHash: 0x + 64 lowercase hex",
+  validUntil: "ISO 8601 UTC end of validity, or '' for the type's validity period",
+  batchJson: 'JSON {batchId, batchRoot, certificates: [{id, typeCode, subjectRef, documentHash, validUntil}]} (1-1,000 entries), plus batchSize, partSize, part for a batch in parts',
+  batchId: 'batch id: 1-128 characters of A-Z a-z 0-9 . _ : -',
+  reasonCode: 'upper-case reason code, e.g. ISSUED_IN_ERROR',
+  reasonText: 'free text, 0-500 characters, no control characters and no personal data',
+  effectiveAt: "ISO 8601 UTC time the change takes effect, or '' for the transaction time",
+  at: 'ISO 8601 UTC instant',
+};
+
 /** The ledger's rules for e-certificates. */
 @Info({ title: 'CertificateContract', description: 'E-certificate types, issuance, status changes and verification reads' })
+@DescribedParameters(PARAMETERS)
 export class CertificateContract extends Contract {
   constructor() {
     super('certificate');
@@ -72,7 +120,7 @@ export class CertificateContract extends Contract {
    *   is registered with a different definition (use `UpdateType`)
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_TYPE)
   async RegisterType(ctx: CtlContext, typeJson: string): Promise<string> {
     const actor = ctx.actor();
     authorize(actor, 'register certificate types such as', 'a certificate type', { roles: ['admin'], msps: networkRoles().streetOfficeMsps });
@@ -115,7 +163,7 @@ export class CertificateContract extends Contract {
    *   `CERT.INVALID_ARGUMENT`; `CERT.NOT_FOUND` when the code is not registered
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_TYPE)
   async UpdateType(ctx: CtlContext, typeJson: string): Promise<string> {
     const actor = ctx.actor();
     authorize(actor, 'update certificate types such as', 'a certificate type', { roles: ['admin'], msps: networkRoles().streetOfficeMsps });
@@ -142,7 +190,7 @@ export class CertificateContract extends Contract {
    * @throws ChaincodeError `CERT.INVALID_ARGUMENT` for a malformed code; `CERT.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_TYPE)
   async GetType(ctx: CtlContext, code: string): Promise<string> {
     authorize(ctx.actor(), 'read', `certificate type ${code}`, { roles: [ANY_MEMBER] });
     const valid = new Input('CERT', `certificate type ${code}`).codeValue('code', code);
@@ -157,7 +205,7 @@ export class CertificateContract extends Contract {
    * @throws ChaincodeError `CERT.INVALID_ARGUMENT`; `CERT.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_TYPE)
   async GetTypeVersion(ctx: CtlContext, code: string, version: string): Promise<string> {
     authorize(ctx.actor(), 'read', `certificate type ${code}`, { roles: [ANY_MEMBER] });
     const input = new Input('CERT', `certificate type ${code}`);
@@ -173,7 +221,7 @@ export class CertificateContract extends Contract {
    * @returns every registered type (current versions) as a JSON array, ordered by code
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(arrayOf(CERTIFICATE_TYPE, 'current versions, by code'))
   async ListTypes(ctx: CtlContext): Promise<string> {
     authorize(ctx.actor(), 'list', 'certificate types', { roles: [ANY_MEMBER] });
     const entries = await ctx.list<CertificateType>(TYPE, []);
@@ -196,7 +244,7 @@ export class CertificateContract extends Contract {
    *   caller's organisation may not issue the type; `CERT.ALREADY_EXISTS` for a used id
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_RECORD)
   async IssueCertificate(ctx: CtlContext, id: string, typeCode: string, subjectRef: string, documentHash: string, validUntil: string): Promise<string> {
     const actor = ctx.actor();
     authorize(actor, 'issue certificates such as', id, { roles: ['officer'] });
@@ -226,7 +274,7 @@ export class CertificateContract extends Contract {
    *   part already issued
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_BATCH_PART)
   async IssueBatch(ctx: CtlContext, batchJson: string): Promise<string> {
     const actor = ctx.actor();
     authorize(actor, 'issue certificates in', 'a batch', { roles: ['officer'] });
@@ -274,6 +322,8 @@ export class CertificateContract extends Contract {
         input.fail(`batch ${batchId} has root ${header.batchRoot}, ${header.batchSize} documents in parts of ${header.partSize}; this part says otherwise`);
       }
     }
+    const batchStatus = await this.findBatchStatus(ctx, batchId);
+    if (batchStatus?.status === 'REVOKED') throw new ChaincodeError('CERT.INVALID_STATE', batchId, `batch ${batchId} is revoked; no more parts can be issued under it`);
     const types = new Map<string, CertificateType>();
     const records: CertificateRecord[] = [];
     for (const [i, request] of requests.entries()) {
@@ -298,7 +348,7 @@ export class CertificateContract extends Contract {
       txId: ctx.txId(),
     };
     await ctx.putJson(partKey, issued);
-    ctx.emit('CertificateBatchIssued', { batch: issued, certificates: records });
+    ctx.emit('CertificateBatchIssued', { batch: issued, certificates: records.map((r) => effectiveRecord(r, batchStatus)) });
     return canonicalJson(issued);
   }
 
@@ -317,7 +367,7 @@ export class CertificateContract extends Contract {
    *   `CERT.INVALID_STATE` unless the certificate is ISSUED and not expired
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_RECORD)
   async SuspendCertificate(ctx: CtlContext, id: string, reasonCode: string, reasonText: string, effectiveAt: string): Promise<string> {
     return this.changeStatus(ctx, 'SUSPENDED', id, reasonCode, reasonText, effectiveAt);
   }
@@ -334,7 +384,7 @@ export class CertificateContract extends Contract {
    * @throws ChaincodeError as `SuspendCertificate`; `CERT.INVALID_STATE` unless SUSPENDED
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_RECORD)
   async ReinstateCertificate(ctx: CtlContext, id: string, reasonCode: string, reasonText: string, effectiveAt: string): Promise<string> {
     return this.changeStatus(ctx, 'ISSUED', id, reasonCode, reasonText, effectiveAt);
   }
@@ -350,7 +400,7 @@ export class CertificateContract extends Contract {
    * @throws ChaincodeError as `RevokeCertificateAt`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_RECORD)
   async RevokeCertificate(ctx: CtlContext, id: string, reasonCode: string, reasonText: string): Promise<string> {
     return this.changeStatus(ctx, 'REVOKED', id, reasonCode, reasonText, '');
   }
@@ -369,7 +419,7 @@ export class CertificateContract extends Contract {
    *   `CERT.NOT_ALLOWED`; `CERT.INVALID_STATE` when already revoked
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_RECORD)
   async RevokeCertificateAt(ctx: CtlContext, id: string, reasonCode: string, reasonText: string, effectiveAt: string): Promise<string> {
     return this.changeStatus(ctx, 'REVOKED', id, reasonCode, reasonText, effectiveAt);
   }
@@ -381,10 +431,10 @@ export class CertificateContract extends Contract {
    * @throws ChaincodeError `CERT.INVALID_ARGUMENT`; `CERT.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_RECORD)
   async GetCertificate(ctx: CtlContext, id: string): Promise<string> {
     authorize(ctx.actor(), 'read', `certificate ${id}`, { roles: [ANY_MEMBER] });
-    return canonicalJson(await this.loadCertificate(ctx, new Input('CERT', id).id('id', id)));
+    return canonicalJson(await this.effective(ctx, await this.loadCertificate(ctx, new Input('CERT', id).id('id', id))));
   }
 
   /**
@@ -398,41 +448,48 @@ export class CertificateContract extends Contract {
    * @throws ChaincodeError `CERT.INVALID_ARGUMENT`; `CERT.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_STATUS_AT)
   async GetCertificateStatusAt(ctx: CtlContext, id: string, at: string): Promise<string> {
     authorize(ctx.actor(), 'read', `certificate ${id}`, { roles: [ANY_MEMBER] });
     const input = new Input('CERT', id);
     const validId = input.id('id', id);
     const instant = input.time('at', at);
-    return canonicalJson(statusAt(await this.loadCertificate(ctx, validId), instant));
+    return canonicalJson(statusAt(await this.effective(ctx, await this.loadCertificate(ctx, validId)), instant));
   }
 
   /**
-   * Every version of a certificate record the ledger committed, oldest first.
+   * Every committed change of a certificate: each version of its record, and each change of its
+   * batch's status after it was issued, oldest first (by transaction time), each with the
+   * effective record after it.
    *
    * @param ctx - transaction context
    * @param id - certificate id
-   * @returns a JSON array of `{txId, timestamp, isDelete, value}`
+   * @returns a JSON array of `{txId, scope, timestamp, isDelete, value}`
    * @throws ChaincodeError `CERT.INVALID_ARGUMENT`; `CERT.NOT_FOUND` when the key never existed
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_HISTORY)
   async GetCertificateHistory(ctx: CtlContext, id: string): Promise<string> {
     authorize(ctx.actor(), 'read', `certificate ${id}`, { roles: [ANY_MEMBER] });
     const validId = new Input('CERT', id).id('id', id);
-    const entries: HistoryEntry<CertificateRecord>[] = [];
-    for await (const mod of ctx.stub.getHistoryForKey(ctx.key(CERT, validId))) {
-      const seconds = Number(mod.timestamp.seconds.toString());
-      entries.push({
-        txId: mod.txId,
-        timestamp: new Date(seconds * 1000 + Math.floor(mod.timestamp.nanos / 1e6)).toISOString(),
-        isDelete: mod.isDelete,
-        value: mod.isDelete ? null : (JSON.parse(Buffer.from(mod.value).toString('utf8')) as CertificateRecord),
-      });
-    }
-    if (entries.length === 0) throw new ChaincodeError('CERT.NOT_FOUND', validId, `certificate ${validId} does not exist`);
-    // Fabric's history database answers newest first.
-    return canonicalJson(entries.reverse());
+    const versions = await this.history<CertificateRecord>(ctx, ctx.key(CERT, validId));
+    const first = versions[0];
+    if (first === undefined || first.value === null) throw new ChaincodeError('CERT.NOT_FOUND', validId, `certificate ${validId} does not exist`);
+    const batchVersions = first.value.batchId === null ? [] : await this.history<CertificateBatchStatus>(ctx, ctx.key(BATCH_STATUS, first.value.batchId));
+    // Merge the two keys' versions by transaction time; a certificate version goes first on a tie.
+    const changes = [
+      ...versions.map((v) => ({ ...v, scope: 'CERTIFICATE' as const })),
+      ...batchVersions.filter((v) => v.timestamp > first.timestamp).map((v) => ({ ...v, scope: 'BATCH' as const })),
+    ].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.scope === b.scope ? 0 : a.scope === 'CERTIFICATE' ? -1 : 1));
+    let record: CertificateRecord | null = null;
+    let batch: CertificateBatchStatus | undefined;
+    for (const v of batchVersions) if (v.timestamp <= first.timestamp) batch = v.value ?? undefined;
+    const entries: HistoryEntry<CertificateRecord>[] = changes.map((change) => {
+      if (change.scope === 'CERTIFICATE') record = change.value;
+      else batch = change.value ?? undefined;
+      return { txId: change.txId, scope: change.scope, timestamp: change.timestamp, isDelete: change.isDelete, value: record === null ? null : effectiveRecord(record, batch) };
+    });
+    return canonicalJson(entries);
   }
 
   /**
@@ -445,7 +502,7 @@ export class CertificateContract extends Contract {
    * @throws ChaincodeError `CERT.INVALID_ARGUMENT`; `CERT.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CERTIFICATE_BATCH_VIEW)
   async GetBatch(ctx: CtlContext, batchId: string): Promise<string> {
     authorize(ctx.actor(), 'read', `batch ${batchId}`, { roles: [ANY_MEMBER] });
     const validId = new Input('CERT', batchId).id('batchId', batchId);
@@ -453,8 +510,75 @@ export class CertificateContract extends Contract {
     if (header === undefined) throw new ChaincodeError('CERT.NOT_FOUND', validId, `batch ${validId} does not exist`);
     const parts = (await ctx.list<CertificateBatchPart>(BATCH_PART, [validId])).map((e) => e.value);
     const issuedCount = parts.reduce((sum, p) => sum + p.count, 0);
-    const view: CertificateBatchView = { ...header, parts, issuedCount, complete: parts.length === header.partCount };
+    const status = await this.findBatchStatus(ctx, validId);
+    const view: CertificateBatchView = {
+      ...header,
+      parts,
+      issuedCount,
+      complete: parts.length === header.partCount,
+      status: status?.status ?? 'ISSUED',
+      revocation: status?.revocation ?? null,
+      suspension: status?.suspension ?? null,
+      statusChanges: status?.statusChanges ?? [],
+    };
     return canonicalJson(view);
+  }
+
+  /**
+   * Suspends every certificate of a batch with one write: the batch's status record, which every
+   * read of its certificates consults. A certificate's own suspension or revocation stays in
+   * force whatever happens to the batch.
+   *
+   * @param ctx - transaction context
+   * @param batchId - batch id
+   * @param reasonCode - upper-case reason code, e.g. `UNDER_REVIEW`
+   * @param reasonText - up to 500 characters, no personal data
+   * @param effectiveAt - ISO 8601 UTC, or '' for the transaction time; not before the batch was
+   *   opened or its latest batch-level change, not after the transaction time
+   * @returns the batch status as JSON; event `CertificateBatchSuspended` with the same
+   * @throws ChaincodeError `AUTH.DENIED` unless role `officer`; `CERT.INVALID_ARGUMENT`;
+   *   `CERT.NOT_FOUND`; `CERT.NOT_ALLOWED` unless the caller's organisation issued the batch;
+   *   `CERT.INVALID_STATE` unless the batch is ISSUED
+   */
+  @Transaction()
+  @ReturnsJson(CERTIFICATE_BATCH_STATUS)
+  async SuspendBatch(ctx: CtlContext, batchId: string, reasonCode: string, reasonText: string, effectiveAt: string): Promise<string> {
+    return this.changeBatchStatus(ctx, 'SUSPENDED', batchId, reasonCode, reasonText, effectiveAt);
+  }
+
+  /**
+   * Lifts a batch-level suspension. Certificates suspended on their own stay suspended.
+   *
+   * @param ctx - transaction context
+   * @param batchId - batch id
+   * @param reasonCode - upper-case reason code, e.g. `REVIEW_CLEARED`
+   * @param reasonText - up to 500 characters
+   * @param effectiveAt - ISO 8601 UTC or ''; not before the suspension took effect
+   * @returns the batch status as JSON; event `CertificateBatchReinstated`
+   * @throws ChaincodeError as `SuspendBatch`; `CERT.INVALID_STATE` unless the batch is SUSPENDED
+   */
+  @Transaction()
+  @ReturnsJson(CERTIFICATE_BATCH_STATUS)
+  async ReinstateBatch(ctx: CtlContext, batchId: string, reasonCode: string, reasonText: string, effectiveAt: string): Promise<string> {
+    return this.changeBatchStatus(ctx, 'ISSUED', batchId, reasonCode, reasonText, effectiveAt);
+  }
+
+  /**
+   * Revokes every certificate of a batch, finally, with one write. The revocation may be
+   * backdated (not before the batch was opened); no more parts can be issued under the batch.
+   *
+   * @param ctx - transaction context
+   * @param batchId - batch id
+   * @param reasonCode - upper-case reason code, e.g. `ISSUED_IN_ERROR`
+   * @param reasonText - up to 500 characters
+   * @param effectiveAt - ISO 8601 UTC, or '' for the transaction time
+   * @returns the batch status as JSON; event `CertificateBatchRevoked`
+   * @throws ChaincodeError as `SuspendBatch`; `CERT.INVALID_STATE` when already revoked
+   */
+  @Transaction()
+  @ReturnsJson(CERTIFICATE_BATCH_STATUS)
+  async RevokeBatch(ctx: CtlContext, batchId: string, reasonCode: string, reasonText: string, effectiveAt: string): Promise<string> {
+    return this.changeBatchStatus(ctx, 'REVOKED', batchId, reasonCode, reasonText, effectiveAt);
   }
 
   private async loadType(ctx: CtlContext, code: string): Promise<CertificateType> {
@@ -537,6 +661,68 @@ export class CertificateContract extends Contract {
     };
   }
 
+  private async findBatchStatus(ctx: CtlContext, batchId: string): Promise<CertificateBatchStatus | undefined> {
+    return ctx.getJson<CertificateBatchStatus>(ctx.key(BATCH_STATUS, batchId));
+  }
+
+  /** The record as reads return it: combined with its batch's status (one more read). */
+  private async effective(ctx: CtlContext, record: CertificateRecord): Promise<CertificateRecord> {
+    return effectiveRecord(record, record.batchId === null ? undefined : await this.findBatchStatus(ctx, record.batchId));
+  }
+
+  /** Every committed version of a key, oldest first (Fabric's history database answers newest first). */
+  private async history<T>(ctx: CtlContext, key: string): Promise<Omit<HistoryEntry<T>, 'scope'>[]> {
+    const entries: Omit<HistoryEntry<T>, 'scope'>[] = [];
+    for await (const mod of ctx.stub.getHistoryForKey(key)) {
+      const seconds = Number(mod.timestamp.seconds.toString());
+      entries.push({
+        txId: mod.txId,
+        timestamp: new Date(seconds * 1000 + Math.floor(mod.timestamp.nanos / 1e6)).toISOString(),
+        isDelete: mod.isDelete,
+        value: mod.isDelete ? null : (JSON.parse(Buffer.from(mod.value).toString('utf8')) as T),
+      });
+    }
+    return entries.reverse();
+  }
+
+  /**
+   * Checks a requested change against one timeline (a certificate's own changes, or its
+   * batch's) and builds it.
+   */
+  private statusChange(
+    ctx: CtlContext,
+    input: Input,
+    subject: string,
+    current: { readonly status: CertificateStatus; readonly since: string; readonly sinceLabel: string; readonly changes: readonly StatusChange[] },
+    target: CertificateStatus,
+    reason: { readonly reasonCode: string; readonly reasonText: string; readonly effectiveAt: string },
+    scope: Pick<StatusChange, 'scope' | 'batchId'>,
+  ): StatusChange {
+    const verb = verbOf(target);
+    if (!ALLOWED_FROM[target].includes(current.status)) {
+      throw new ChaincodeError('CERT.INVALID_STATE', input.subject, `${subject} is ${current.status}; cannot ${verb} it`);
+    }
+    const now = ctx.now();
+    const requested = input.optionalTime('effectiveAt', reason.effectiveAt) ?? now;
+    if (requested > now) input.fail(`effectiveAt ${requested} is after the transaction time ${now}`);
+    if (requested < current.since) input.fail(`effectiveAt ${requested} is before ${current.sinceLabel} ${current.since}`);
+    const latest = current.changes.reduce((max, c) => (c.effectiveAt > max ? c.effectiveAt : max), current.since);
+    // Revocation is final, so it may be backdated past earlier changes; a suspension or a
+    // reinstatement before the latest change would make the timeline ambiguous.
+    if (target !== 'REVOKED' && requested < latest) input.fail(`effectiveAt ${requested} is before the latest status change at ${latest}`);
+    const actor = ctx.actor();
+    return {
+      status: target,
+      reasonCode: input.codeValue('reasonCode', reason.reasonCode),
+      reasonText: input.text('reasonText', reason.reasonText, 0),
+      effectiveAt: requested,
+      recordedAt: now,
+      txId: ctx.txId(),
+      by: actorRef(actor),
+      ...scope,
+    };
+  }
+
   private async changeStatus(
     ctx: CtlContext,
     target: CertificateStatus,
@@ -545,57 +731,98 @@ export class CertificateContract extends Contract {
     reasonText: string,
     effectiveAt: string,
   ): Promise<string> {
-    const verb = target === 'REVOKED' ? 'revoke' : target === 'SUSPENDED' ? 'suspend' : 'reinstate';
+    const verb = verbOf(target);
     const actor = ctx.actor();
     authorize(actor, verb, `certificate ${id}`, { roles: ['officer'] });
     const input = new Input('CERT', id);
     const validId = input.id('id', id);
-    const code = input.codeValue('reasonCode', reasonCode);
-    const text = input.text('reasonText', reasonText, 0);
-    const now = ctx.now();
-    const requested = input.optionalTime('effectiveAt', effectiveAt) ?? now;
+    input.codeValue('reasonCode', reasonCode);
+    input.text('reasonText', reasonText, 0);
+    input.optionalTime('effectiveAt', effectiveAt);
     const record = await this.loadCertificate(ctx, validId);
     if (record.issuerMsp !== actor.msp) {
       throw new ChaincodeError('CERT.NOT_ALLOWED', validId, `only officers of ${record.issuerMsp} may ${verb} certificate ${validId}`);
     }
-    const allowedFrom: Record<CertificateStatus, readonly CertificateStatus[]> = {
-      SUSPENDED: ['ISSUED'],
-      ISSUED: ['SUSPENDED'],
-      REVOKED: ['ISSUED', 'SUSPENDED'],
-    };
-    if (!allowedFrom[target].includes(record.status)) {
-      throw new ChaincodeError('CERT.INVALID_STATE', validId, `certificate ${validId} is ${record.status}; cannot ${verb} it`);
+    const batch = record.batchId === null ? undefined : await this.findBatchStatus(ctx, record.batchId);
+    if (batch?.status === 'REVOKED') {
+      throw new ChaincodeError('CERT.INVALID_STATE', validId, `certificate ${validId} belongs to batch ${batch.batchId}, which is revoked; cannot ${verb} it`);
     }
+    const now = ctx.now();
     if (target === 'SUSPENDED' && record.validUntil !== null && record.validUntil <= now) {
       throw new ChaincodeError('CERT.INVALID_STATE', validId, `certificate ${validId} expired at ${record.validUntil}; cannot suspend it`);
     }
-    if (requested > now) input.fail(`effectiveAt ${requested} is after the transaction time ${now}`);
-    if (requested < record.issuedAt) input.fail(`effectiveAt ${requested} is before the issue time ${record.issuedAt}`);
-    const latest = record.statusChanges.reduce((max, c) => (c.effectiveAt > max ? c.effectiveAt : max), record.issuedAt);
-    // Revocation is final, so it may be backdated past earlier changes; a suspension or a
-    // reinstatement before the latest change would make the timeline ambiguous.
-    if (target !== 'REVOKED' && requested < latest) input.fail(`effectiveAt ${requested} is before the latest status change at ${latest}`);
-    const change: StatusChange = {
-      status: target,
-      reasonCode: code,
-      reasonText: text,
-      effectiveAt: requested,
-      recordedAt: now,
-      txId: ctx.txId(),
-      by: actorRef(actor),
-    };
-    const reason = { reasonCode: code, reasonText: text, effectiveAt: requested };
+    const own = record.statusChanges.map((c) => ({ ...c, scope: 'CERTIFICATE' as const }));
+    const change = this.statusChange(
+      ctx,
+      input,
+      `certificate ${validId}`,
+      { status: record.status, since: record.issuedAt, sinceLabel: 'the issue time', changes: own },
+      target,
+      { reasonCode, reasonText, effectiveAt },
+      { scope: 'CERTIFICATE' },
+    );
+    const reason = { reasonCode: change.reasonCode, reasonText: change.reasonText, effectiveAt: change.effectiveAt };
     const updated: CertificateRecord = {
       ...record,
       status: target,
       revocation: target === 'REVOKED' ? reason : null,
       suspension: target === 'SUSPENDED' ? reason : null,
-      statusChanges: [...record.statusChanges, change],
+      statusChanges: [...own, change],
       updatedAt: now,
     };
     await ctx.putJson(ctx.key(CERT, validId), updated);
-    ctx.emit(target === 'REVOKED' ? 'CertificateRevoked' : target === 'SUSPENDED' ? 'CertificateSuspended' : 'CertificateReinstated', updated);
-    return canonicalJson(updated);
+    const view = effectiveRecord(updated, batch);
+    ctx.emit(target === 'REVOKED' ? 'CertificateRevoked' : target === 'SUSPENDED' ? 'CertificateSuspended' : 'CertificateReinstated', view);
+    return canonicalJson(view);
+  }
+
+  private async changeBatchStatus(
+    ctx: CtlContext,
+    target: CertificateStatus,
+    batchId: string,
+    reasonCode: string,
+    reasonText: string,
+    effectiveAt: string,
+  ): Promise<string> {
+    const verb = verbOf(target);
+    const actor = ctx.actor();
+    authorize(actor, verb, `batch ${batchId}`, { roles: ['officer'] });
+    const input = new Input('CERT', batchId);
+    const validId = input.id('batchId', batchId);
+    input.codeValue('reasonCode', reasonCode);
+    input.text('reasonText', reasonText, 0);
+    input.optionalTime('effectiveAt', effectiveAt);
+    const header = await ctx.getJson<CertificateBatch>(ctx.key(BATCH, validId));
+    if (header === undefined) throw new ChaincodeError('CERT.NOT_FOUND', validId, `batch ${validId} does not exist`);
+    if (header.issuerMsp !== actor.msp) {
+      throw new ChaincodeError('CERT.NOT_ALLOWED', validId, `only officers of ${header.issuerMsp} may ${verb} batch ${validId}`);
+    }
+    const current = await this.findBatchStatus(ctx, validId);
+    const changes = current?.statusChanges ?? [];
+    const change = this.statusChange(
+      ctx,
+      input,
+      `batch ${validId}`,
+      { status: current?.status ?? 'ISSUED', since: header.openedAt, sinceLabel: 'the opening of the batch at', changes },
+      target,
+      { reasonCode, reasonText, effectiveAt },
+      { scope: 'BATCH', batchId: validId },
+    );
+    const reason = { reasonCode: change.reasonCode, reasonText: change.reasonText, effectiveAt: change.effectiveAt };
+    const status: CertificateBatchStatus = {
+      batchId: validId,
+      batchRoot: header.batchRoot,
+      issuerMsp: header.issuerMsp,
+      batchSize: header.batchSize,
+      status: target,
+      revocation: target === 'REVOKED' ? reason : null,
+      suspension: target === 'SUSPENDED' ? reason : null,
+      statusChanges: [...changes, change],
+      updatedAt: ctx.now(),
+    };
+    await ctx.putJson(ctx.key(BATCH_STATUS, validId), status);
+    ctx.emit(target === 'REVOKED' ? 'CertificateBatchRevoked' : target === 'SUSPENDED' ? 'CertificateBatchSuspended' : 'CertificateBatchReinstated', status);
+    return canonicalJson(status);
   }
 }
 

@@ -8,6 +8,10 @@ import type { ActorRef } from '../shared/models';
 export const CERTIFICATE_STATUSES = ['ISSUED', 'SUSPENDED', 'REVOKED'] as const;
 /** A stored status. */
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+/** Where a status change was made: on the certificate, or on its whole issuance batch. */
+export const STATUS_SCOPES = ['CERTIFICATE', 'BATCH'] as const;
+/** A status change's scope. */
+export type StatusScope = (typeof STATUS_SCOPES)[number];
 /** Statuses `GetCertificateStatusAt` can answer: the stored ones plus those derived from time. */
 export type CertificateStatusAtTime = CertificateStatus | 'EXPIRED' | 'NOT_YET_ISSUED';
 
@@ -69,9 +73,21 @@ export interface StatusChange extends StatusReason {
   readonly recordedAt: string;
   readonly txId: string;
   readonly by: ActorRef;
+  /**
+   * CERTIFICATE for a change made on the certificate, BATCH for one made on its batch (then
+   * `batchId` names it). Reads fill in CERTIFICATE for changes stored before scopes existed.
+   */
+  readonly scope: StatusScope;
+  /** For scope BATCH: the batch. */
+  readonly batchId?: string;
 }
 
-/** The ledger record of one e-certificate. */
+/**
+ * The ledger record of one e-certificate. As stored, its status fields hold the changes made on
+ * the certificate itself; as read (every transaction result and event), `status`, `revocation`,
+ * `suspension`, `statusChanges` and `updatedAt` are its effective status: its own changes
+ * combined with those of its batch (see `status.ts`).
+ */
 export interface CertificateRecord {
   readonly id: string;
   readonly typeCode: string;
@@ -137,12 +153,37 @@ export interface CertificateBatchPart {
   readonly txId: string;
 }
 
-/** A batch with the parts issued so far. */
+/**
+ * The status of a whole batch (key `certBatchStatus/<batchId>`, written by the first batch-level
+ * change). One record stands for every certificate under the root: reads of each certificate
+ * consult it, so suspending or revoking 10,000 certificates writes one key.
+ */
+export interface CertificateBatchStatus {
+  readonly batchId: string;
+  readonly batchRoot: string;
+  readonly issuerMsp: string;
+  readonly batchSize: number;
+  readonly status: CertificateStatus;
+  /** Set once revoked, else null. */
+  readonly revocation: StatusReason | null;
+  /** Set while suspended, else null. */
+  readonly suspension: StatusReason | null;
+  /** Every batch-level change, in recording order (scope BATCH). */
+  readonly statusChanges: readonly StatusChange[];
+  readonly updatedAt: string;
+}
+
+/** A batch with the parts issued so far and its batch-level status. */
 export interface CertificateBatchView extends CertificateBatch {
   readonly parts: readonly CertificateBatchPart[];
   readonly issuedCount: number;
   /** Every part has been issued. */
   readonly complete: boolean;
+  /** ISSUED until a batch-level change. */
+  readonly status: CertificateStatus;
+  readonly revocation: StatusReason | null;
+  readonly suspension: StatusReason | null;
+  readonly statusChanges: readonly StatusChange[];
 }
 
 /** A certificate's status at a given time, as known now. */

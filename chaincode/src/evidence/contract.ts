@@ -5,16 +5,17 @@
  * here with the acting organisation and identity and the transaction time, and the departments
  * involved must endorse it (state-based endorsement on the case key).
  */
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Contract, Info, Transaction } from 'fabric-contract-api';
 import { ChaincodeError } from '../errors';
 import { authorize, type AccessRule } from '../shared/access';
 import { canonicalJson } from '../shared/canonical';
 import { CtlContext } from '../shared/context';
 import { Input } from '../shared/input';
 import { networkRoles } from '../shared/network';
+import { DescribedParameters, ReturnsJson } from '../shared/schema';
 import { STEP_TYPES, type CaseRecord, type CaseStep, type CaseTrace } from './models';
 import { advance, authorizeStep, MAX_SEQ, verifyChain } from './rules';
-import './schema';
+import { CASE_RECORD, CASE_STEP, CASE_STEP_RESULT, CASE_TRACE } from './schema';
 
 const CASE = 'case';
 const STEP = 'caseStep';
@@ -28,8 +29,18 @@ function seqAttr(seq: number): string {
   return String(seq).padStart(8, '0');
 }
 
+const PARAMETERS = {
+  caseId: 'case id: 1-128 characters of A-Z a-z 0-9 . _ : -',
+  seq: "step number in decimal digits: the case's last step + 1 (1 to open)",
+  stepType: 'OPENED, ACCEPTED, TRANSFERRED, CONSULTATION_OPENED, CONSULTED, CONSULTATION_CLOSED, CERTIFICATE_VERIFIED, CONTRACT_SIGNED, COMPLETED, REJECTED, EVALUATED, APPEALED, APPEAL_DECIDED or FOLLOWED_UP',
+  payloadHash: "hash of the step's off-chain payload: 0x + 64 lowercase hex",
+  prevHash: "the case's head hash (zero hash to open): 0x + 64 lowercase hex",
+  refs: "JSON object of the step type's references, or ''",
+};
+
 /** The ledger's rules for service evidence. */
 @Info({ title: 'EvidenceContract', description: 'Per-case hash chains of service-hall steps with the case state machine' })
+@DescribedParameters(PARAMETERS)
 export class EvidenceContract extends Contract {
   constructor() {
     super('evidence');
@@ -58,7 +69,7 @@ export class EvidenceContract extends Contract {
    *   `EVIDENCE.INVALID_TRANSITION`, `EVIDENCE.NOT_ALLOWED`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(CASE_STEP_RESULT)
   async AppendStep(ctx: CtlContext, caseId: string, seq: string, stepType: string, payloadHash: string, prevHash: string, refs: string): Promise<string> {
     const probe = new Input('EVIDENCE', 'case');
     const id = probe.id('caseId', caseId);
@@ -91,7 +102,7 @@ export class EvidenceContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `EVIDENCE.INVALID_ARGUMENT`, `EVIDENCE.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CASE_RECORD)
   async GetCase(ctx: CtlContext, caseId: string): Promise<string> {
     authorize(ctx.actor(), 'read', `case ${caseId}`, READERS);
     return canonicalJson(await this.loadCase(ctx, new Input('EVIDENCE', caseId).id('caseId', caseId)));
@@ -105,7 +116,7 @@ export class EvidenceContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `EVIDENCE.INVALID_ARGUMENT`, `EVIDENCE.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CASE_STEP)
   async GetStep(ctx: CtlContext, caseId: string, seq: string): Promise<string> {
     authorize(ctx.actor(), 'read', `case ${caseId}`, READERS);
     const input = new Input('EVIDENCE', caseId);
@@ -125,7 +136,7 @@ export class EvidenceContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `EVIDENCE.INVALID_ARGUMENT`, `EVIDENCE.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(CASE_TRACE)
   async Trace(ctx: CtlContext, caseId: string): Promise<string> {
     authorize(ctx.actor(), 'trace', `case ${caseId}`, READERS);
     const id = new Input('EVIDENCE', caseId).id('caseId', caseId);

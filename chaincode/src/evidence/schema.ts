@@ -1,67 +1,78 @@
 /**
- * fabric-contract-api metadata for the evidence models (see shared/schema.ts). `refs` holds
- * only the fields its step type takes; absent fields are omitted.
+ * JSON Schemas of the evidence results, for GetMetadata (see shared/schema.ts). `refs` holds only
+ * the fields its step type takes; absent fields are left out.
  */
-import { Object as DataType, Property } from 'fabric-contract-api';
-import '../shared/schema';
-import type { ActorRef } from '../shared/models';
-import type * as M from './models';
+import { ACTOR_REF, arrayOf, boolean, hash, integer, model, nullable, oneOf, string, time } from '../shared/schema';
+import * as M from './models';
 
-@DataType()
-export class StepRefs implements M.StepRefs {
-  @Property('matterCode', 'string') readonly matterCode?: string;
-  @Property('subjectRef', 'string') readonly subjectRef?: string;
-  @Property('lane', 'string') readonly lane?: M.Lane;
-  @Property('toMsp', 'string') readonly toMsp?: string;
-  @Property('consultedMsps', 'string[]') readonly consultedMsps?: readonly string[];
-  @Property('certificateIds', 'string[]') readonly certificateIds?: readonly string[];
-  @Property('level', 'number') readonly level?: number;
-  @Property('reasonCode', 'string') readonly reasonCode?: string;
-  @Property('outcome', 'string') readonly outcome?: M.AppealOutcome;
-}
+const STEP_REFS = model<M.StepRefs>(
+  'StepRefs',
+  'Step-specific references; which fields a step type takes is in the README.',
+  {
+    matterCode: string('OPENED: the matter of the catalogue'),
+    subjectRef: hash('OPENED: keyed hash of the resident'),
+    lane: oneOf(M.LANES, 'OPENED: service-hall lane'),
+    toMsp: string('TRANSFERRED: the department taking the case over'),
+    consultedMsps: arrayOf(string('MSP id'), 'CONSULTATION_OPENED: the consulted departments, sorted'),
+    certificateIds: arrayOf(string('certificate id'), 'CERTIFICATE_VERIFIED: the verified certificates'),
+    level: integer('EVALUATED: rating, 1 (very dissatisfied) to 5 (very satisfied)', 1, 5),
+    reasonCode: string('REJECTED: reason code'),
+    outcome: oneOf(M.APPEAL_OUTCOMES, 'APPEAL_DECIDED: outcome'),
+  },
+  ['matterCode', 'subjectRef', 'lane', 'toMsp', 'consultedMsps', 'certificateIds', 'level', 'reasonCode', 'outcome'],
+);
 
-@DataType()
-export class StepActor implements M.StepActor {
-  @Property('msp', 'string') readonly msp!: string;
-  @Property('cn', 'string') readonly cn!: string;
-  @Property('role', 'string') readonly role!: string | null;
-}
+const STEP_ACTOR = model<M.StepActor>('StepActor', 'The identity that appended a step.', {
+  msp: string('MSP id of the organisation'),
+  cn: string("common name of the identity's certificate"),
+  role: nullable(string('the role attribute of the identity')),
+});
 
-@DataType()
-export class CaseStep implements M.CaseStep {
-  @Property('caseId', 'string') readonly caseId!: string;
-  @Property('seq', 'number') readonly seq!: number;
-  @Property('stepType', 'string') readonly stepType!: M.StepType;
-  @Property('payloadHash', 'string') readonly payloadHash!: string;
-  @Property('prevHash', 'string') readonly prevHash!: string;
-  @Property('refs', 'StepRefs') readonly refs!: M.StepRefs;
-  @Property('actor', 'StepActor') readonly actor!: M.StepActor;
-  @Property('recordedAt', 'string') readonly recordedAt!: string;
-  @Property('stepHash', 'string') readonly stepHash!: string;
-  @Property('stateBefore', 'string') readonly stateBefore!: M.CaseState | null;
-  @Property('stateAfter', 'string') readonly stateAfter!: M.CaseState;
-  @Property('txId', 'string') readonly txId!: string;
-}
+export const CASE_STEP = model<M.CaseStep>('CaseStep', 'One step of a case: an attested record of who did what and when.', {
+  caseId: string('case id'),
+  seq: integer('step number, from 1', 1),
+  stepType: oneOf(M.STEP_TYPES, 'what happened'),
+  payloadHash: hash("hash of the step's off-chain payload"),
+  prevHash: hash('stepHash of the previous step (zero hash for step 1)'),
+  refs: STEP_REFS,
+  actor: STEP_ACTOR,
+  recordedAt: time('transaction time'),
+  stepHash: hash('SHA-256 of the canonical JSON of caseId, seq, stepType, payloadHash, prevHash, refs, actor, recordedAt'),
+  stateBefore: nullable(oneOf(M.CASE_STATES, 'case state before the step; null for step 1')),
+  stateAfter: oneOf(M.CASE_STATES, 'case state after the step'),
+  txId: string('the transaction'),
+});
 
-@DataType()
-export class CaseRecord implements M.CaseRecord {
-  @Property('caseId', 'string') readonly caseId!: string;
-  @Property('matterCode', 'string') readonly matterCode!: string;
-  @Property('subjectRef', 'string') readonly subjectRef!: string | null;
-  @Property('lane', 'string') readonly lane!: M.Lane | null;
-  @Property('state', 'string') readonly state!: M.CaseState;
-  @Property('seq', 'number') readonly seq!: number;
-  @Property('headHash', 'string') readonly headHash!: string;
-  @Property('ownerMsp', 'string') readonly ownerMsp!: string;
-  @Property('responsible', 'ActorRef') readonly responsible!: ActorRef | null;
-  @Property('transferToMsp', 'string') readonly transferToMsp!: string | null;
-  @Property('consultedMsps', 'string[]') readonly consultedMsps!: readonly string[];
-  @Property('opinionsFrom', 'string[]') readonly opinionsFrom!: readonly string[];
-  @Property('endorsingMsps', 'string[]') readonly endorsingMsps!: readonly string[];
-  @Property('rating', 'number') readonly rating!: number | null;
-  @Property('ratingOverturned', 'boolean') readonly ratingOverturned!: boolean;
-  @Property('appealed', 'boolean') readonly appealed!: boolean;
-  @Property('openedAt', 'string') readonly openedAt!: string;
-  @Property('openedBy', 'ActorRef') readonly openedBy!: ActorRef;
-  @Property('updatedAt', 'string') readonly updatedAt!: string;
-}
+export const CASE_RECORD = model<M.CaseRecord>('CaseRecord', 'The head of a case: its current state and who is involved.', {
+  caseId: string('case id'),
+  matterCode: string('the matter of the catalogue'),
+  subjectRef: nullable(hash('keyed hash of the resident')),
+  lane: nullable(oneOf(M.LANES, 'service-hall lane')),
+  state: oneOf(M.CASE_STATES, 'current state'),
+  seq: integer('number of the last step', 1),
+  headHash: hash('stepHash of the last step'),
+  ownerMsp: string('the department responsible for the case now'),
+  responsible: nullable(ACTOR_REF),
+  transferToMsp: nullable(string('while TRANSFERRED: the department that must accept it')),
+  consultedMsps: arrayOf(string('MSP id'), 'while IN_CONSULTATION: the consulted departments'),
+  opinionsFrom: arrayOf(string('MSP id'), 'consulted departments that gave their opinion'),
+  endorsingMsps: arrayOf(string('MSP id'), "organisations whose peers must endorse the next step (the case key's policy)"),
+  rating: nullable(integer('rating level 1-5, once evaluated', 1, 5)),
+  ratingOverturned: boolean('an appeal overturned the rating'),
+  appealed: boolean('the rating was appealed'),
+  openedAt: time('opening time'),
+  openedBy: ACTOR_REF,
+  updatedAt: time('time of the last step'),
+});
+
+export const CASE_STEP_RESULT = model<{ case: M.CaseRecord; step: M.CaseStep }>('CaseStepAppended', 'The case after the step, and the step.', {
+  case: CASE_RECORD,
+  step: CASE_STEP,
+});
+
+export const CASE_TRACE = model<M.CaseTrace>('CaseTrace', 'A case end to end, with the chain re-checked.', {
+  case: CASE_RECORD,
+  steps: arrayOf(CASE_STEP, 'in order'),
+  intact: boolean('every step hash recomputes, links to the previous one, and the head matches'),
+  brokenAt: nullable(integer('the first step that does not check', 1)),
+});

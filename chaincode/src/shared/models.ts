@@ -9,9 +9,14 @@ export interface ActorRef {
   readonly cn: string;
 }
 
-/** One version of a key from the ledger's history database (oldest first in our answers). */
+/** One version of a record from the ledger's history database (oldest first in our answers). */
 export interface HistoryEntry<T> {
   readonly txId: string;
+  /**
+   * Which key the transaction changed: CERTIFICATE (the record itself) or BATCH (its batch's
+   * status, which changes the certificate's effective status).
+   */
+  readonly scope: 'CERTIFICATE' | 'BATCH';
   /** Time of the transaction that wrote this version (ISO 8601 UTC). */
   readonly timestamp: string;
   readonly isDelete: boolean;

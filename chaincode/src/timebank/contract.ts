@@ -5,7 +5,7 @@
  * its grants, disputes settled by compensating movements, and points as a second asset. Every
  * movement is a record, a statement line per account touched and one event.
  */
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Contract, Info, Transaction } from 'fabric-contract-api';
 import { ChaincodeError } from '../errors';
 import { authorize, type AccessRule, type Actor } from '../shared/access';
 import { canonicalJson } from '../shared/canonical';
@@ -13,6 +13,7 @@ import { CtlContext } from '../shared/context';
 import { Input } from '../shared/input';
 import type { ActorRef } from '../shared/models';
 import { networkRoles } from '../shared/network';
+import { DescribedParameters, ReturnsJson } from '../shared/schema';
 import { ACCOUNT, Books, ENTRY, LOT, ZERO_TOTALS } from './books';
 import {
   ACCOUNT_KINDS,
@@ -35,7 +36,7 @@ import {
   type VolunteerDay,
 } from './models';
 import { DEFAULT_POLICY, localDay, parsePolicy, shiftDay } from './policy';
-import './schema';
+import * as S from './schema';
 
 const POLICY = 'tbPolicy';
 const MOVEMENT = 'tbMove';
@@ -76,8 +77,45 @@ function streetOffices(): readonly string[] {
   return networkRoles().streetOfficeMsps;
 }
 
+const HASH = '0x + 64 lowercase hex';
+const PARAMETERS = {
+  policyJson: 'JSON {dailyCapMinutes, storageCapMinutes, maxSessionMinutes, redeemRequiresEligibility, lotLifetimeDays, dayOffsetMinutes}',
+  accountRef: `account reference: ${HASH}`,
+  kind: 'RESIDENT, VOLUNTEER, PROVIDER, POT or ORGANISATION',
+  pageSize: 'decimal 1-500',
+  bookmark: "'' for the first page, else the previous page's bookmark",
+  sessionId: 'session id: 1-128 characters of A-Z a-z 0-9 . _ : -',
+  volunteerRef: `the volunteer's account: ${HASH}`,
+  beneficiaryRef: `the served resident's account: ${HASH}`,
+  serviceType: 'upper-case service type code, e.g. ELDER_VISIT',
+  startAt: 'ISO 8601 UTC, whole minutes',
+  endAt: 'ISO 8601 UTC, whole minutes, after startAt and not after the transaction time',
+  evidenceHash: `hash of the evidence relied on: ${HASH}`,
+  reasonCode: 'upper-case reason code',
+  movementId: 'movement id chosen by the client (a replay is refused): 1-128 characters of A-Z a-z 0-9 . _ : -',
+  providerRef: `a PROVIDER account: ${HASH}`,
+  minutes: 'whole minutes in decimal digits',
+  orderRef: "the provider's order id: 1-128 characters of A-Z a-z 0-9 . _ : -",
+  fromRef: `the paying account: ${HASH}, or '' where the outcome takes none`,
+  toRef: `the receiving account: ${HASH}, or '' where the outcome takes none`,
+  potRef: `a POT account: ${HASH}`,
+  eligibleFrom: 'ISO 8601 UTC: from when the account may redeem',
+  attestationHash: `hash of the civil-affairs record relied on: ${HASH}`,
+  relativeRef: `the related account: ${HASH}`,
+  relation: 'upper-case code of how relativeRef relates to accountRef, e.g. CHILD',
+  disputeId: 'dispute id: 1-128 characters of A-Z a-z 0-9 . _ : -',
+  subjectType: 'SESSION or MOVEMENT',
+  subjectId: 'the disputed session or movement id',
+  detailsHash: `hash of the complaint kept off chain: ${HASH}`,
+  outcome: 'DISMISSED, COMPENSATED or REVERSED',
+  notesHash: `hash of the coordinator's decision kept off chain: ${HASH}`,
+  points: 'decimal 1-1,000,000',
+  proposalHash: `hash of the proposal or decision: ${HASH}`,
+};
+
 /** The ledger's rules for the time bank. */
 @Info({ title: 'TimeBankContract', description: 'Time credits and points: sessions, lots, caps, redemption, gifts, pot, disputes' })
+@DescribedParameters(PARAMETERS)
 export class TimeBankContract extends Contract {
   constructor() {
     super('timebank');
@@ -99,7 +137,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED` unless admin of a street office; `TIMEBANK.INVALID_ARGUMENT`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.POLICY)
   async SetPolicy(ctx: CtlContext, policyJson: string): Promise<string> {
     const actor = ctx.actor();
     authorize(actor, 'set', 'the time-bank policy', { roles: ['admin'], msps: streetOffices() });
@@ -117,7 +155,7 @@ export class TimeBankContract extends Contract {
    * @returns the policy in force as JSON (version 0 = the defaults)
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.POLICY)
   async GetPolicy(ctx: CtlContext): Promise<string> {
     authorize(ctx.actor(), 'read', 'the time-bank policy', READERS);
     return canonicalJson(await this.policy(ctx));
@@ -138,7 +176,7 @@ export class TimeBankContract extends Contract {
    *   of a street office); `TIMEBANK.INVALID_ARGUMENT`; `TIMEBANK.ALREADY_EXISTS`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.ACCOUNT)
   async OpenAccount(ctx: CtlContext, accountRef: string, kind: string): Promise<string> {
     const input = new Input('TIMEBANK', accountRef);
     const account = input.hash('accountRef', accountRef);
@@ -181,7 +219,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.ACCOUNT)
   async GetAccount(ctx: CtlContext, accountRef: string): Promise<string> {
     authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
@@ -198,7 +236,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.LOTS)
   async GetLots(ctx: CtlContext, accountRef: string): Promise<string> {
     authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
@@ -220,7 +258,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.STATEMENT_PAGE)
   async GetStatement(ctx: CtlContext, accountRef: string, pageSize: string, bookmark: string): Promise<string> {
     authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
     const input = new Input('TIMEBANK', accountRef);
@@ -242,7 +280,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.ACCOUNT_PAGE)
   async ListAccounts(ctx: CtlContext, pageSize: string, bookmark: string): Promise<string> {
     authorize(ctx.actor(), 'list', 'accounts', READERS);
     const input = new Input('TIMEBANK', 'accounts');
@@ -259,7 +297,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.TOTALS_RESULT)
   async GetTotals(ctx: CtlContext): Promise<string> {
     authorize(ctx.actor(), 'read', 'time-bank totals', READERS);
     const totals = { accounts: 0, outstanding: 0, minted: 0, redeemed: 0, expired: 0, reversed: 0, transferredIn: 0, transferredOut: 0, points: 0, pointsAwarded: 0, pointsExchanged: 0 };
@@ -297,7 +335,7 @@ export class TimeBankContract extends Contract {
    *   session id); `TIMEBANK.SESSION_OVERLAP`; `TIMEBANK.DAILY_CAP_EXCEEDED`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.SESSION)
   async LogSession(ctx: CtlContext, sessionId: string, volunteerRef: string, beneficiaryRef: string, serviceType: string, startAt: string, endAt: string): Promise<string> {
     const id = new Input('TIMEBANK', 'session').id('sessionId', sessionId);
     const input = new Input('TIMEBANK', `session ${id}`);
@@ -382,7 +420,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.NOT_FOUND`; `TIMEBANK.INVALID_STATE` unless LOGGED
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.SESSION)
   async ConfirmSession(ctx: CtlContext, sessionId: string): Promise<string> {
     const id = new Input('TIMEBANK', 'session').id('sessionId', sessionId);
     const actor = ctx.actor();
@@ -414,7 +452,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INVALID_STATE` unless CONFIRMED; `TIMEBANK.STORAGE_CAP_EXCEEDED`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MINT_RESULT)
   async AttestSession(ctx: CtlContext, sessionId: string, evidenceHash: string): Promise<string> {
     const id = new Input('TIMEBANK', 'session').id('sessionId', sessionId);
     const evidence = new Input('TIMEBANK', `session ${id}`).hash('evidenceHash', evidenceHash);
@@ -470,7 +508,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INVALID_STATE` unless LOGGED or CONFIRMED
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.SESSION)
   async RejectSession(ctx: CtlContext, sessionId: string, reasonCode: string): Promise<string> {
     const id = new Input('TIMEBANK', 'session').id('sessionId', sessionId);
     const reason = new Input('TIMEBANK', `session ${id}`).codeValue('reasonCode', reasonCode);
@@ -499,7 +537,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.SESSION)
   async GetSession(ctx: CtlContext, sessionId: string): Promise<string> {
     authorize(ctx.actor(), 'read', `session ${sessionId}`, READERS);
     return canonicalJson(await this.session(ctx, new Input('TIMEBANK', 'session').id('sessionId', sessionId)));
@@ -523,7 +561,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.NOT_ELIGIBLE`; `TIMEBANK.INSUFFICIENT_BALANCE`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT_RESULT)
   async Redeem(ctx: CtlContext, movementId: string, accountRef: string, providerRef: string, minutes: string, orderRef: string): Promise<string> {
     const { id, input } = this.movementInput(movementId);
     const account = input.hash('accountRef', accountRef);
@@ -579,7 +617,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INSUFFICIENT_BALANCE`; `TIMEBANK.STORAGE_CAP_EXCEEDED`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT_RESULT)
   async Gift(ctx: CtlContext, movementId: string, fromRef: string, toRef: string, minutes: string): Promise<string> {
     const { id, input } = this.movementInput(movementId);
     const from = input.hash('fromRef', fromRef);
@@ -612,7 +650,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.ALREADY_EXISTS`; `TIMEBANK.INSUFFICIENT_BALANCE`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT_RESULT)
   async Donate(ctx: CtlContext, movementId: string, fromRef: string, potRef: string, minutes: string): Promise<string> {
     const { id, input } = this.movementInput(movementId);
     const from = input.hash('fromRef', fromRef);
@@ -643,7 +681,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.ALREADY_EXISTS`; `TIMEBANK.INSUFFICIENT_BALANCE`; `TIMEBANK.STORAGE_CAP_EXCEEDED`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT_RESULT)
   async Grant(ctx: CtlContext, movementId: string, potRef: string, toRef: string, minutes: string, reasonCode: string): Promise<string> {
     const { id, input } = this.movementInput(movementId);
     const pot = input.hash('potRef', potRef);
@@ -674,7 +712,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INVALID_ARGUMENT`; `TIMEBANK.NOT_FOUND`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT_RESULT)
   async ExpireLots(ctx: CtlContext, accountRef: string): Promise<string> {
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
     authorize(ctx.actor(), 'expire lots of', `account ${account}`, { roles: ['agent', 'officer', 'coordinator'], msps: streetOffices() });
@@ -712,7 +750,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT)
   async GetMovement(ctx: CtlContext, movementId: string): Promise<string> {
     authorize(ctx.actor(), 'read', `movement ${movementId}`, READERS);
     const input = new Input('TIMEBANK', movementId);
@@ -733,7 +771,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.RECEIPT_PAGE)
   async GetReceipts(ctx: CtlContext, providerRef: string, pageSize: string, bookmark: string): Promise<string> {
     authorize(ctx.actor(), 'read', `receipts of ${providerRef}`, READERS);
     const input = new Input('TIMEBANK', providerRef);
@@ -757,7 +795,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INVALID_ARGUMENT`; `TIMEBANK.NOT_FOUND`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.ELIGIBILITY)
   async AttestEligibility(ctx: CtlContext, accountRef: string, eligibleFrom: string, attestationHash: string): Promise<string> {
     const input = new Input('TIMEBANK', accountRef);
     const account = input.hash('accountRef', accountRef);
@@ -779,7 +817,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.ELIGIBILITY)
   async GetEligibility(ctx: CtlContext, accountRef: string): Promise<string> {
     authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
@@ -802,7 +840,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.ALREADY_EXISTS`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.RELATIVE_LINKS)
   async LinkRelative(ctx: CtlContext, accountRef: string, relativeRef: string, relation: string, attestationHash: string): Promise<string> {
     const input = new Input('TIMEBANK', accountRef);
     const a = input.hash('accountRef', accountRef);
@@ -839,7 +877,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`; `TIMEBANK.INVALID_ARGUMENT`; `TIMEBANK.NOT_FOUND`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.RELATIVE_LINK)
   async UnlinkRelative(ctx: CtlContext, accountRef: string, relativeRef: string, reasonCode: string): Promise<string> {
     const input = new Input('TIMEBANK', accountRef);
     const a = input.hash('accountRef', accountRef);
@@ -861,7 +899,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.RELATIVE_LINKS)
   async GetRelatives(ctx: CtlContext, accountRef: string): Promise<string> {
     authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
@@ -884,7 +922,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INVALID_ARGUMENT`; `TIMEBANK.NOT_FOUND`; `TIMEBANK.ALREADY_EXISTS`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.DISPUTE)
   async OpenDispute(ctx: CtlContext, disputeId: string, subjectType: string, subjectId: string, reasonCode: string, detailsHash: string): Promise<string> {
     const id = new Input('TIMEBANK', 'dispute').id('disputeId', disputeId);
     const input = new Input('TIMEBANK', `dispute ${id}`);
@@ -939,7 +977,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INSUFFICIENT_BALANCE`; `TIMEBANK.STORAGE_CAP_EXCEEDED`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.DISPUTE_RESULT)
   async ResolveDispute(ctx: CtlContext, disputeId: string, outcome: string, fromRef: string, toRef: string, minutes: string, notesHash: string): Promise<string> {
     const id = new Input('TIMEBANK', 'dispute').id('disputeId', disputeId);
     const input = new Input('TIMEBANK', `dispute ${id}`);
@@ -1006,7 +1044,7 @@ export class TimeBankContract extends Contract {
    * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
    */
   @Transaction(false)
-  @Returns('string')
+  @ReturnsJson(S.DISPUTE)
   async GetDispute(ctx: CtlContext, disputeId: string): Promise<string> {
     authorize(ctx.actor(), 'read', `dispute ${disputeId}`, READERS);
     const id = new Input('TIMEBANK', 'dispute').id('disputeId', disputeId);
@@ -1031,7 +1069,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INVALID_ARGUMENT`; `TIMEBANK.NOT_FOUND`; `TIMEBANK.ALREADY_EXISTS`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT_RESULT)
   async AwardPoints(ctx: CtlContext, movementId: string, accountRef: string, points: string, reasonCode: string, proposalHash: string): Promise<string> {
     const { id, input } = this.movementInput(movementId);
     const account = input.hash('accountRef', accountRef);
@@ -1075,7 +1113,7 @@ export class TimeBankContract extends Contract {
    *   `TIMEBANK.INSUFFICIENT_BALANCE`
    */
   @Transaction()
-  @Returns('string')
+  @ReturnsJson(S.MOVEMENT_RESULT)
   async ExchangePoints(ctx: CtlContext, movementId: string, accountRef: string, providerRef: string, points: string, orderRef: string): Promise<string> {
     const { id, input } = this.movementInput(movementId);
     const account = input.hash('accountRef', accountRef);

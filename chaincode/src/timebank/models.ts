@@ -19,24 +19,29 @@ export const MOVEMENT_KINDS = ['MINT', 'REDEEM', 'GIFT', 'DONATE', 'GRANT', 'COM
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 /** Lines of an account statement. */
-export type EntryKind =
-  | 'MINT'
-  | 'REDEEM'
-  | 'GIFT_IN'
-  | 'GIFT_OUT'
-  | 'DONATE_IN'
-  | 'DONATE_OUT'
-  | 'GRANT_IN'
-  | 'GRANT_OUT'
-  | 'COMPENSATE_IN'
-  | 'COMPENSATE_OUT'
-  | 'REVERSE'
-  | 'EXPIRE'
-  | 'POINTS_AWARD'
-  | 'POINTS_EXCHANGE';
+export const ENTRY_KINDS = [
+  'MINT',
+  'REDEEM',
+  'GIFT_IN',
+  'GIFT_OUT',
+  'DONATE_IN',
+  'DONATE_OUT',
+  'GRANT_IN',
+  'GRANT_OUT',
+  'COMPENSATE_IN',
+  'COMPENSATE_OUT',
+  'REVERSE',
+  'EXPIRE',
+  'POINTS_AWARD',
+  'POINTS_EXCHANGE',
+] as const;
+/** A statement line's kind. */
+export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** The two assets. */
-export type Asset = 'TIME' | 'POINTS';
+export const ASSETS = ['TIME', 'POINTS'] as const;
+/** An asset. */
+export type Asset = (typeof ASSETS)[number];
 
 /** Time-bank policy, set by the street offices. */
 export interface TimeBankPolicy {
@@ -95,9 +100,12 @@ export interface Account {
   readonly updatedAt: string;
 }
 
+/** How minutes arrive in a lot. */
+export const LOT_SOURCE_KINDS = ['MINT', 'GIFT', 'DONATE', 'GRANT', 'COMPENSATE'] as const;
+
 /** Where a lot's minutes came from. */
 export interface LotSource {
-  readonly kind: 'MINT' | 'GIFT' | 'DONATE' | 'GRANT' | 'COMPENSATE';
+  readonly kind: (typeof LOT_SOURCE_KINDS)[number];
   readonly movementId: string;
   /** The account the minutes came from; null when minted. */
   readonly fromRef: string | null;
@@ -185,7 +193,9 @@ export interface StatementEntry {
 }
 
 /** Session states. */
-export type SessionStatus = 'LOGGED' | 'CONFIRMED' | 'ATTESTED' | 'REJECTED';
+export const SESSION_STATUSES = ['LOGGED', 'CONFIRMED', 'ATTESTED', 'REJECTED'] as const;
+/** A session state. */
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** A volunteer service session on its way to becoming credit. */
 export interface Session {

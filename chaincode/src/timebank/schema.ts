@@ -1,188 +1,242 @@
 /**
- * fabric-contract-api metadata for the time-bank models (see shared/schema.ts).
+ * JSON Schemas of the time-bank results, for GetMetadata (see shared/schema.ts).
  */
-import { Object as DataType, Property } from 'fabric-contract-api';
-import '../shared/schema';
-import type { ActorRef } from '../shared/models';
-import type * as M from './models';
+import { ACTOR_REF, arrayOf, boolean, hash, integer, model, nullable, oneOf, string, time } from '../shared/schema';
+import * as M from './models';
 
-@DataType()
-export class TimeBankPolicy implements M.TimeBankPolicy {
-  @Property('dailyCapMinutes', 'number') readonly dailyCapMinutes!: number;
-  @Property('storageCapMinutes', 'number') readonly storageCapMinutes!: number;
-  @Property('maxSessionMinutes', 'number') readonly maxSessionMinutes!: number;
-  @Property('redeemRequiresEligibility', 'boolean') readonly redeemRequiresEligibility!: boolean;
-  @Property('lotLifetimeDays', 'number') readonly lotLifetimeDays!: number;
-  @Property('dayOffsetMinutes', 'number') readonly dayOffsetMinutes!: number;
-  @Property('version', 'number') readonly version!: number;
-  @Property('updatedAt', 'string') readonly updatedAt!: string | null;
-  @Property('updatedBy', 'ActorRef') readonly updatedBy!: ActorRef | null;
-}
+const minutes = (description: string): ReturnType<typeof integer> => integer(`${description}, in minutes`, 0);
 
-@DataType()
-export class TimeTotals implements M.TimeTotals {
-  @Property('minted', 'number') readonly minted!: number;
-  @Property('redeemed', 'number') readonly redeemed!: number;
-  @Property('expired', 'number') readonly expired!: number;
-  @Property('reversed', 'number') readonly reversed!: number;
-  @Property('giftedIn', 'number') readonly giftedIn!: number;
-  @Property('giftedOut', 'number') readonly giftedOut!: number;
-  @Property('donatedIn', 'number') readonly donatedIn!: number;
-  @Property('donatedOut', 'number') readonly donatedOut!: number;
-  @Property('grantedIn', 'number') readonly grantedIn!: number;
-  @Property('grantedOut', 'number') readonly grantedOut!: number;
-  @Property('compensatedIn', 'number') readonly compensatedIn!: number;
-  @Property('compensatedOut', 'number') readonly compensatedOut!: number;
-}
+export const POLICY = model<M.TimeBankPolicy>('TimeBankPolicy', 'Caps and rules set by the street offices.', {
+  dailyCapMinutes: integer('most minutes a volunteer may log per local day', 1, 1440),
+  storageCapMinutes: integer('most minutes a personal account may hold; also the largest movement', 60),
+  maxSessionMinutes: integer('longest session', 1, 1440),
+  redeemRequiresEligibility: boolean('Redeem needs an eligibility attestation in effect'),
+  lotLifetimeDays: integer('minted lots expire after this many days; 0 = never', 0),
+  dayOffsetMinutes: integer('offset from UTC of the local day the daily cap counts', -720, 840),
+  version: integer('0 for the built-in defaults, then +1 per change', 0),
+  updatedAt: nullable(time('time of the latest change')),
+  updatedBy: nullable(ACTOR_REF),
+});
 
-@DataType()
-export class Account implements M.Account {
-  @Property('ref', 'string') readonly ref!: string;
-  @Property('kind', 'string') readonly kind!: M.AccountKind;
-  @Property('homeMsp', 'string') readonly homeMsp!: string;
-  @Property('openedAt', 'string') readonly openedAt!: string;
-  @Property('openedBy', 'ActorRef') readonly openedBy!: ActorRef;
-  @Property('timeBalance', 'number') readonly timeBalance!: number;
-  @Property('pointsBalance', 'number') readonly pointsBalance!: number;
-  @Property('time', 'TimeTotals') readonly time!: M.TimeTotals;
-  @Property('pointsAwarded', 'number') readonly pointsAwarded!: number;
-  @Property('pointsExchanged', 'number') readonly pointsExchanged!: number;
-  @Property('lotSeq', 'number') readonly lotSeq!: number;
-  @Property('entrySeq', 'number') readonly entrySeq!: number;
-  @Property('updatedAt', 'string') readonly updatedAt!: string;
-}
+const TOTALS = model<M.TimeTotals>('TimeTotals', "Running totals of an account's TIME by what moved them.", {
+  minted: minutes('minted'),
+  redeemed: minutes('redeemed'),
+  expired: minutes('expired'),
+  reversed: minutes('reversed by disputes'),
+  giftedIn: minutes('received as gifts'),
+  giftedOut: minutes('given as gifts'),
+  donatedIn: minutes('received as donations'),
+  donatedOut: minutes('donated'),
+  grantedIn: minutes('received as grants'),
+  grantedOut: minutes('granted'),
+  compensatedIn: minutes('received as compensation'),
+  compensatedOut: minutes('paid as compensation'),
+});
 
-@DataType()
-export class LotSource implements M.LotSource {
-  @Property('kind', 'string') readonly kind!: M.LotSource['kind'];
-  @Property('movementId', 'string') readonly movementId!: string;
-  @Property('fromRef', 'string') readonly fromRef!: string | null;
-  @Property('sessionId', 'string') readonly sessionId!: string | null;
-  @Property('evidenceHash', 'string') readonly evidenceHash!: string | null;
-  @Property('originLot', 'string') readonly originLot!: string | null;
-}
+export const ACCOUNT = model<M.Account>('Account', 'A time-bank account, keyed by a hash (no personal data).', {
+  ref: hash("account reference: a person's subjectRef, or a reference the services chose"),
+  kind: oneOf(M.ACCOUNT_KINDS, 'account kind'),
+  homeMsp: string('the street office that opened it'),
+  openedAt: time('opening time'),
+  openedBy: ACTOR_REF,
+  timeBalance: minutes("TIME held: the sum of its lots' remaining minutes"),
+  pointsBalance: integer('POINTS held', 0),
+  time: TOTALS,
+  pointsAwarded: integer('points ever awarded', 0),
+  pointsExchanged: integer('points ever exchanged', 0),
+  lotSeq: integer('lots ever created (names the next lot)', 0),
+  entrySeq: integer('statement lines (names the next line)', 0),
+  updatedAt: time('time of the latest change'),
+});
 
-@DataType()
-export class Lot implements M.Lot {
-  @Property('ref', 'string') readonly ref!: string;
-  @Property('lotId', 'string') readonly lotId!: string;
-  @Property('minutes', 'number') readonly minutes!: number;
-  @Property('remaining', 'number') readonly remaining!: number;
-  @Property('createdAt', 'string') readonly createdAt!: string;
-  @Property('originAt', 'string') readonly originAt!: string;
-  @Property('expiresAt', 'string') readonly expiresAt!: string | null;
-  @Property('source', 'LotSource') readonly source!: M.LotSource;
-}
+const LOT_SOURCE = model<M.LotSource>('LotSource', "Where a lot's minutes came from.", {
+  kind: oneOf(M.LOT_SOURCE_KINDS, 'how they arrived'),
+  movementId: string('the movement that created the lot'),
+  fromRef: nullable(hash('the account they came from; null when minted')),
+  sessionId: nullable(string('for minted lots: the attested session')),
+  evidenceHash: nullable(hash('for minted lots: the evidence the coordinator relied on')),
+  originLot: nullable(string('for moved minutes: the lot they were taken from, <ref>/<lotId>')),
+});
 
-@DataType()
-export class LotPart implements M.LotPart {
-  @Property('ref', 'string') readonly ref!: string;
-  @Property('lotId', 'string') readonly lotId!: string;
-  @Property('minutes', 'number') readonly minutes!: number;
-}
+const LOT = model<M.Lot>('Lot', 'Credit minutes held together.', {
+  ref: hash('the holding account'),
+  lotId: string('lot id within the account'),
+  minutes: minutes('minutes the lot was created with'),
+  remaining: minutes('minutes left'),
+  createdAt: time('creation time'),
+  originAt: time('when the minutes were first minted; lots are spent oldest first'),
+  expiresAt: nullable(time('expiry')),
+  source: LOT_SOURCE,
+});
 
-@DataType()
-export class Movement implements M.Movement {
-  @Property('movementId', 'string') readonly movementId!: string;
-  @Property('kind', 'string') readonly kind!: M.MovementKind;
-  @Property('asset', 'string') readonly asset!: M.Asset;
-  @Property('amount', 'number') readonly amount!: number;
-  @Property('fromRef', 'string') readonly fromRef!: string | null;
-  @Property('toRef', 'string') readonly toRef!: string | null;
-  @Property('providerRef', 'string') readonly providerRef!: string | null;
-  @Property('reference', 'string') readonly reference!: string | null;
-  @Property('reasonCode', 'string') readonly reasonCode!: string | null;
-  @Property('taken', 'LotPart[]') readonly taken!: readonly M.LotPart[];
-  @Property('created', 'LotPart[]') readonly created!: readonly M.LotPart[];
-  @Property('expired', 'LotPart[]') readonly expired!: readonly M.LotPart[];
-  @Property('at', 'string') readonly at!: string;
-  @Property('txId', 'string') readonly txId!: string;
-  @Property('by', 'ActorRef') readonly by!: ActorRef;
-}
+const LOT_PART = model<M.LotPart>('LotPart', 'A part of a lot.', {
+  ref: hash('the account'),
+  lotId: string('the lot'),
+  minutes: minutes('the part'),
+});
 
-@DataType()
-export class Receipt implements M.Receipt {
-  @Property('providerRef', 'string') readonly providerRef!: string;
-  @Property('movementId', 'string') readonly movementId!: string;
-  @Property('asset', 'string') readonly asset!: M.Asset;
-  @Property('amount', 'number') readonly amount!: number;
-  @Property('fromRef', 'string') readonly fromRef!: string;
-  @Property('orderRef', 'string') readonly orderRef!: string;
-  @Property('at', 'string') readonly at!: string;
-  @Property('txId', 'string') readonly txId!: string;
-}
+export const MOVEMENT = model<M.Movement>('Movement', 'One movement of credits or points.', {
+  movementId: string('client id, or session/<id>, dispute/<id>, expire/<txId>'),
+  kind: oneOf(M.MOVEMENT_KINDS, 'what moved'),
+  asset: oneOf(M.ASSETS, 'TIME (minutes) or POINTS'),
+  amount: integer('minutes or points', 0),
+  fromRef: nullable(hash('paying account')),
+  toRef: nullable(hash('receiving account')),
+  providerRef: nullable(hash('for redemptions and exchanges: the provider')),
+  reference: nullable(string('order reference, session id, dispute id or proposal hash')),
+  reasonCode: nullable(string('reason code')),
+  taken: arrayOf(LOT_PART, 'lot parts taken from the payer, oldest first'),
+  created: arrayOf(LOT_PART, 'lots created in the receiver'),
+  expired: arrayOf(LOT_PART, 'lots retired as expired before anything moved'),
+  at: time('transaction time'),
+  txId: string('the transaction'),
+  by: ACTOR_REF,
+});
 
-@DataType()
-export class StatementEntry implements M.StatementEntry {
-  @Property('ref', 'string') readonly ref!: string;
-  @Property('seq', 'number') readonly seq!: number;
-  @Property('movementId', 'string') readonly movementId!: string;
-  @Property('kind', 'string') readonly kind!: M.EntryKind;
-  @Property('asset', 'string') readonly asset!: M.Asset;
-  @Property('delta', 'number') readonly delta!: number;
-  @Property('balanceAfter', 'number') readonly balanceAfter!: number;
-  @Property('counterpartyRef', 'string') readonly counterpartyRef!: string | null;
-  @Property('at', 'string') readonly at!: string;
-  @Property('txId', 'string') readonly txId!: string;
-}
+export const MOVEMENT_RESULT = model<{ movement: M.Movement; accounts: readonly M.Account[] }>('MovementResult', 'A movement and the accounts it changed.', {
+  movement: MOVEMENT,
+  accounts: arrayOf(ACCOUNT, 'changed accounts, by ref'),
+});
 
-@DataType()
-export class Session implements M.Session {
-  @Property('sessionId', 'string') readonly sessionId!: string;
-  @Property('volunteerRef', 'string') readonly volunteerRef!: string;
-  @Property('beneficiaryRef', 'string') readonly beneficiaryRef!: string;
-  @Property('serviceType', 'string') readonly serviceType!: string;
-  @Property('startAt', 'string') readonly startAt!: string;
-  @Property('endAt', 'string') readonly endAt!: string;
-  @Property('minutes', 'number') readonly minutes!: number;
-  @Property('day', 'string') readonly day!: string;
-  @Property('status', 'string') readonly status!: M.SessionStatus;
-  @Property('loggedAt', 'string') readonly loggedAt!: string;
-  @Property('loggedBy', 'ActorRef') readonly loggedBy!: ActorRef;
-  @Property('confirmation', 'string') readonly confirmation!: 'BENEFICIARY' | 'GUARDIAN' | null;
-  @Property('confirmedAt', 'string') readonly confirmedAt!: string | null;
-  @Property('confirmedBy', 'ActorRef') readonly confirmedBy!: ActorRef | null;
-  @Property('attestedAt', 'string') readonly attestedAt!: string | null;
-  @Property('attestedBy', 'ActorRef') readonly attestedBy!: ActorRef | null;
-  @Property('evidenceHash', 'string') readonly evidenceHash!: string | null;
-  @Property('lotId', 'string') readonly lotId!: string | null;
-  @Property('rejectedAt', 'string') readonly rejectedAt!: string | null;
-  @Property('rejectedBy', 'ActorRef') readonly rejectedBy!: ActorRef | null;
-  @Property('rejectionReason', 'string') readonly rejectionReason!: string | null;
-}
+const STATEMENT_ENTRY = model<M.StatementEntry>('StatementEntry', 'One line of an account statement.', {
+  ref: hash('the account'),
+  seq: integer('line number, from 1', 1),
+  movementId: string('the movement'),
+  kind: oneOf(M.ENTRY_KINDS, 'what happened'),
+  asset: oneOf(M.ASSETS, 'TIME or POINTS'),
+  delta: integer('effect on the balance of the asset'),
+  balanceAfter: integer('balance of the asset after the line', 0),
+  counterpartyRef: nullable(hash('the other account')),
+  at: time('transaction time'),
+  txId: string('the transaction'),
+});
 
-@DataType()
-export class Eligibility implements M.Eligibility {
-  @Property('ref', 'string') readonly ref!: string;
-  @Property('eligibleFrom', 'string') readonly eligibleFrom!: string;
-  @Property('attestationHash', 'string') readonly attestationHash!: string;
-  @Property('attestedAt', 'string') readonly attestedAt!: string;
-  @Property('attestedBy', 'ActorRef') readonly attestedBy!: ActorRef;
-}
+export const SESSION = model<M.Session>('Session', 'A volunteer service session on its way to becoming credit.', {
+  sessionId: string('session id'),
+  volunteerRef: hash("the volunteer's account"),
+  beneficiaryRef: hash("the served resident's account"),
+  serviceType: string('service type code'),
+  startAt: time('start, whole minutes'),
+  endAt: time('end, whole minutes'),
+  minutes: integer('length', 1),
+  day: string('local day the daily cap counts it on, YYYY-MM-DD'),
+  status: oneOf(M.SESSION_STATUSES, 'state'),
+  loggedAt: time('logging time'),
+  loggedBy: ACTOR_REF,
+  confirmation: nullable(oneOf(['BENEFICIARY', 'GUARDIAN'], 'who confirmed: the beneficiary through the portal, or an officer on their behalf')),
+  confirmedAt: nullable(time('confirmation time')),
+  confirmedBy: nullable(ACTOR_REF),
+  attestedAt: nullable(time('attestation time')),
+  attestedBy: nullable(ACTOR_REF),
+  evidenceHash: nullable(hash('evidence the coordinator relied on')),
+  lotId: nullable(string('the minted lot')),
+  rejectedAt: nullable(time('rejection time')),
+  rejectedBy: nullable(ACTOR_REF),
+  rejectionReason: nullable(string('rejection reason code')),
+});
 
-@DataType()
-export class RelativeLink implements M.RelativeLink {
-  @Property('ref', 'string') readonly ref!: string;
-  @Property('relativeRef', 'string') readonly relativeRef!: string;
-  @Property('relation', 'string') readonly relation!: string;
-  @Property('attestationHash', 'string') readonly attestationHash!: string;
-  @Property('linkedAt', 'string') readonly linkedAt!: string;
-  @Property('linkedBy', 'ActorRef') readonly linkedBy!: ActorRef;
-}
+export const MINT_RESULT = model<{ session: M.Session; movement: M.Movement; accounts: readonly M.Account[] }>(
+  'TimeCreditMinted',
+  'The attested session, the minting movement and the changed account.',
+  { session: SESSION, movement: MOVEMENT, accounts: arrayOf(ACCOUNT, 'changed accounts') },
+);
 
-@DataType()
-export class Dispute implements M.Dispute {
-  @Property('disputeId', 'string') readonly disputeId!: string;
-  @Property('subjectType', 'string') readonly subjectType!: 'SESSION' | 'MOVEMENT';
-  @Property('subjectId', 'string') readonly subjectId!: string;
-  @Property('reasonCode', 'string') readonly reasonCode!: string;
-  @Property('detailsHash', 'string') readonly detailsHash!: string;
-  @Property('status', 'string') readonly status!: 'OPEN' | 'RESOLVED';
-  @Property('openedAt', 'string') readonly openedAt!: string;
-  @Property('openedBy', 'ActorRef') readonly openedBy!: ActorRef;
-  @Property('outcome', 'string') readonly outcome!: M.DisputeOutcome | null;
-  @Property('movementId', 'string') readonly movementId!: string | null;
-  @Property('notesHash', 'string') readonly notesHash!: string | null;
-  @Property('resolvedAt', 'string') readonly resolvedAt!: string | null;
-  @Property('resolvedBy', 'ActorRef') readonly resolvedBy!: ActorRef | null;
-}
+const RECEIPT = model<M.Receipt>('Receipt', 'What a provider received.', {
+  providerRef: hash('the provider'),
+  movementId: string('the movement'),
+  asset: oneOf(M.ASSETS, 'TIME or POINTS'),
+  amount: integer('minutes or points', 1),
+  fromRef: hash('the paying account'),
+  orderRef: string("the provider's order id"),
+  at: time('transaction time'),
+  txId: string('the transaction'),
+});
+
+export const ELIGIBILITY = model<M.Eligibility>('Eligibility', 'A civil-affairs attestation that an account may redeem from a date.', {
+  ref: hash('the account'),
+  eligibleFrom: time('from when it may redeem'),
+  attestationHash: hash('hash of the civil-affairs record relied on'),
+  attestedAt: time('attestation time'),
+  attestedBy: ACTOR_REF,
+});
+
+export const RELATIVE_LINK = model<M.RelativeLink>('RelativeLink', 'A family link approved by civil affairs (stored in both directions).', {
+  ref: hash('one account'),
+  relativeRef: hash('the other'),
+  relation: string('how relativeRef relates to ref, e.g. CHILD'),
+  attestationHash: hash('hash of the household record relied on'),
+  linkedAt: time('link time'),
+  linkedBy: ACTOR_REF,
+});
+
+export const DISPUTE = model<M.Dispute>('Dispute', 'A dispute about a session or a movement.', {
+  disputeId: string('dispute id'),
+  subjectType: oneOf(['SESSION', 'MOVEMENT'], 'what is disputed'),
+  subjectId: string('the session or movement id'),
+  reasonCode: string('reason code'),
+  detailsHash: hash('hash of the complaint kept off chain'),
+  status: oneOf(['OPEN', 'RESOLVED'], 'state'),
+  openedAt: time('opening time'),
+  openedBy: ACTOR_REF,
+  outcome: nullable(oneOf(M.DISPUTE_OUTCOMES, 'outcome')),
+  movementId: nullable(string('the compensating movement')),
+  notesHash: nullable(hash("hash of the coordinator's decision")),
+  resolvedAt: nullable(time('resolution time')),
+  resolvedBy: nullable(ACTOR_REF),
+});
+
+export const DISPUTE_RESULT = model<{ dispute: M.Dispute; movement: M.Movement | null; accounts: readonly M.Account[] }>(
+  'DisputeResolved',
+  'The resolved dispute, its compensating movement (null when dismissed) and the changed accounts.',
+  { dispute: DISPUTE, movement: nullable(MOVEMENT), accounts: arrayOf(ACCOUNT, 'changed accounts') },
+);
+
+export const LOTS = model<{ ref: string; balance: number; available: number; lots: readonly M.Lot[] }>('AccountLots', "An account's unspent lots.", {
+  ref: hash('the account'),
+  balance: minutes('the balance'),
+  available: minutes('spendable now (lots past expiry left out)'),
+  lots: arrayOf(LOT, 'oldest first'),
+});
+
+export const STATEMENT_PAGE = model<{ entries: readonly M.StatementEntry[]; bookmark: string }>('StatementPage', 'One page of a statement.', {
+  entries: arrayOf(STATEMENT_ENTRY, 'oldest first'),
+  bookmark: string("pass back for the next page; '' on the last"),
+});
+
+export const ACCOUNT_PAGE = model<{ accounts: readonly M.Account[]; bookmark: string }>('AccountPage', 'One page of accounts, by ref.', {
+  accounts: arrayOf(ACCOUNT, 'by ref'),
+  bookmark: string("pass back for the next page; '' on the last"),
+});
+
+export const RECEIPT_PAGE = model<{ receipts: readonly M.Receipt[]; bookmark: string }>('ReceiptPage', 'One page of receipts, by movement id.', {
+  receipts: arrayOf(RECEIPT, 'by movement id'),
+  bookmark: string("pass back for the next page; '' on the last"),
+});
+
+export const TOTALS_RESULT = model<{
+  accounts: number;
+  outstanding: number;
+  minted: number;
+  redeemed: number;
+  expired: number;
+  reversed: number;
+  transferredIn: number;
+  transferredOut: number;
+  points: number;
+  pointsAwarded: number;
+  pointsExchanged: number;
+}>('TimeBankTotals', 'Network-wide totals; outstanding = minted - redeemed - expired - reversed.', {
+  accounts: integer('accounts', 0),
+  outstanding: minutes('TIME held by all accounts'),
+  minted: minutes('minted'),
+  redeemed: minutes('redeemed'),
+  expired: minutes('expired'),
+  reversed: minutes('reversed'),
+  transferredIn: minutes('received by gifts, donations, grants and compensation'),
+  transferredOut: minutes('sent by gifts, donations, grants and compensation'),
+  points: integer('POINTS held', 0),
+  pointsAwarded: integer('points awarded', 0),
+  pointsExchanged: integer('points exchanged', 0),
+});
+
+export const RELATIVE_LINKS = arrayOf(RELATIVE_LINK, 'links');

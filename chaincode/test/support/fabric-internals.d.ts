@@ -16,6 +16,7 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
   class ChaincodeFromContract {
     constructor(contracts: unknown[], serializers: unknown, metadata: object, title: string, version: string);
     Invoke(stub: unknown): Promise<unknown>;
+    metadata: unknown;
   }
   export = ChaincodeFromContract;
 }

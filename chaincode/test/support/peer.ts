@@ -29,6 +29,7 @@ import { ChaincodeMessageHandler, type ShimStream } from 'fabric-shim/lib/handle
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
 import { contracts } from '../../src';
 import type { TestIdentity } from './identities';
+import { ResultSchemas } from './results';
 
 const T = peer.ChaincodeMessage.Type;
 type MessageType = peer.ChaincodeMessage.TypeMap[keyof peer.ChaincodeMessage.TypeMap];
@@ -327,6 +328,7 @@ export class TestNetwork {
   private clock = Date.parse('2025-03-03T01:00:00.000Z');
   /** Every transaction committed, in order, valid or not. */
   readonly blocks: Committed[][] = [];
+  private readonly results: ResultSchemas;
 
   /**
    * @param policy - chaincode-level endorsement policy: `n` distinct organisations' peers
@@ -336,7 +338,9 @@ export class TestNetwork {
   constructor(
     readonly policy: { readonly n: number } = { n: 2 },
     private readonly contractList: readonly unknown[] = contracts,
-  ) {}
+  ) {
+    this.results = new ResultSchemas(contractList, 'certificate');
+  }
 
   /** @returns the time the next proposal will carry */
   now(): Date {
@@ -448,6 +452,7 @@ export class TestNetwork {
         throw new Error(`non-deterministic chaincode: ${String(endorsers[i])} and ${String(endorsers[0])} computed different results for ${fn}`);
       }
     }
+    this.results.check(fn, first.payload.toString('utf8'));
     return {
       txId,
       fn,
