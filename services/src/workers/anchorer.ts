@@ -1,7 +1,9 @@
 /**
- * The anchorer: executes the outbox's cross-ledger actions on TrustAnchor. Each action is
- * idempotent on the chain (a root is anchored once; "already anchored" counts as done), so a
- * crash between the send and marking the entry done repeats nothing. Failures back off; an
+ * The anchorer: executes the outbox's cross-ledger actions on TrustAnchor, anchoring the due
+ * roots of each department together in one transaction. Each action is idempotent on the
+ * chain (a root is anchored once; "already anchored" counts as done, and anchored roots are
+ * skipped before sending), so a crash between the send and marking the entry done repeats
+ * nothing. Failures back off; an
  * entry that keeps failing becomes a dead letter for an administrator to look at.
  */
 import type { Kysely } from 'kysely';
@@ -38,6 +40,8 @@ export interface AnchorerOptions {
   readonly evm: EvmLedger;
   readonly maxAttempts: number;
   readonly pollMs: number;
+  /** Entries taken per round; anchorings among them go out as one transaction per department. */
+  readonly batchSize?: number;
   readonly log: Logger;
   readonly metrics?: ServiceMetrics;
   readonly hooks?: AnchorerHooks;
@@ -48,50 +52,72 @@ export class Anchorer implements Worker {
 
   constructor(private readonly options: AnchorerOptions) {}
 
-  private async execute(entry: OutboxEntry): Promise<Record<string, unknown>> {
+  /** Splits due entries into units of work: anchorings batched per department, the rest one by one. */
+  private plan(due: readonly OutboxEntry[]): { entries: OutboxEntry[]; run: () => Promise<Record<string, unknown>[]> }[] {
     const { evm } = this.options;
-    switch (entry.kind) {
-      case OUTBOX_ANCHOR_ROOT: {
+    const units: { entries: OutboxEntry[]; run: () => Promise<Record<string, unknown>[]> }[] = [];
+    const batches = new Map<string, { entries: OutboxEntry[]; roots: string[] }>();
+    for (const entry of due) {
+      if (entry.kind === OUTBOX_ANCHOR_ROOT) {
         const payload = AnchorPayload.safeParse(entry.payload);
-        if (!payload.success) throw new PermanentOutboxError(`entry ${String(entry.id)} has a malformed payload`);
-        const outcome = await evm.anchorRoot(payload.data.root, payload.data.issuerMsp);
-        return { ...outcome };
-      }
-      case OUTBOX_REVOKE_ROOT: {
+        if (!payload.success) {
+          units.push({ entries: [entry], run: () => Promise.reject(new PermanentOutboxError(`entry ${String(entry.id)} has a malformed payload`)) });
+          continue;
+        }
+        const batch = batches.get(payload.data.issuerMsp) ?? { entries: [], roots: [] };
+        batch.entries.push(entry);
+        batch.roots.push(payload.data.root);
+        batches.set(payload.data.issuerMsp, batch);
+      } else if (entry.kind === OUTBOX_REVOKE_ROOT) {
         const payload = RevokePayload.safeParse(entry.payload);
-        if (!payload.success) throw new PermanentOutboxError(`entry ${String(entry.id)} has a malformed payload`);
-        const outcome = await evm.revokeRoot(payload.data.root, payload.data.reasonCode, payload.data.issuerMsp);
-        return { ...outcome };
+        units.push({
+          entries: [entry],
+          run: async () => {
+            if (!payload.success) throw new PermanentOutboxError(`entry ${String(entry.id)} has a malformed payload`);
+            return [{ ...(await evm.revokeRoot(payload.data.root, payload.data.reasonCode, payload.data.issuerMsp)) }];
+          },
+        });
+      } else {
+        units.push({ entries: [entry], run: () => Promise.reject(new PermanentOutboxError(`entry ${String(entry.id)} has an unknown kind ${entry.kind}`)) });
       }
-      default:
-        throw new PermanentOutboxError(`entry ${String(entry.id)} has an unknown kind ${entry.kind}`);
     }
+    // One transaction anchors a department's due roots together (TrustAnchor.multicall).
+    for (const [issuerMsp, batch] of batches) {
+      units.unshift({ entries: batch.entries, run: async () => (await evm.anchorRoots(batch.roots, issuerMsp)).map((outcome) => ({ ...outcome })) });
+    }
+    return units;
   }
 
   /**
-   * Executes every due entry once, in order.
+   * Executes every due entry once (anchorings batched per department).
    *
    * @returns how many entries were handled.
-   * @throws only when the database fails; ledger failures are recorded on the entry.
+   * @throws only when the database fails; ledger failures are recorded on the entries.
    */
   async step(): Promise<number> {
     const { db, log, metrics, maxAttempts, hooks } = this.options;
     const outbox = new OutboxRepository(db);
-    const due = await outbox.due(20);
-    for (const entry of due) {
+    const due = await outbox.due(this.options.batchSize ?? 32);
+    for (const unit of this.plan(due)) {
+      const first = unit.entries[0];
+      if (first === undefined) continue;
       try {
-        await hooks?.beforeSend?.(entry);
-        const result = await this.execute(entry);
-        await hooks?.afterSend?.(entry);
-        await outbox.markDone(entry.id, result);
-        await hooks?.afterDone?.(entry);
-        metrics?.outboxAttempts.inc({ kind: entry.kind, outcome: 'done' });
-        log.info({ outboxId: entry.id, kind: entry.kind, result }, 'outbox entry done');
+        await hooks?.beforeSend?.(first);
+        const results = await unit.run();
+        await hooks?.afterSend?.(first);
+        for (const [i, entry] of unit.entries.entries()) {
+          await outbox.markDone(entry.id, results[i] ?? {});
+          await hooks?.afterDone?.(entry);
+          metrics?.outboxAttempts.inc({ kind: entry.kind, outcome: 'done' });
+        }
+        log.info({ outboxIds: unit.entries.map((e) => e.id), kind: first.kind, results }, 'outbox entries done');
       } catch (err) {
         const permanent = err instanceof PermanentOutboxError;
-        const status = await outbox.markFailed(entry.id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), backoffMs(entry.attempts, 1_000, 300_000), permanent ? 1 : maxAttempts);
-        metrics?.outboxAttempts.inc({ kind: entry.kind, outcome: status === 'dead' ? 'dead' : 'retry' });
-        log.warn({ err, outboxId: entry.id, kind: entry.kind, attempts: entry.attempts + 1, status }, 'outbox entry failed');
+        for (const entry of unit.entries) {
+          const status = await outbox.markFailed(entry.id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), backoffMs(entry.attempts, 1_000, 300_000), permanent ? 1 : maxAttempts);
+          metrics?.outboxAttempts.inc({ kind: entry.kind, outcome: status === 'dead' ? 'dead' : 'retry' });
+          log.warn({ err, outboxId: entry.id, kind: entry.kind, attempts: entry.attempts + 1, status }, 'outbox entry failed');
+        }
       }
     }
     if (metrics !== undefined) {

@@ -224,12 +224,17 @@ describe('services with the real ledgers', function () {
         expect((rejected as PromiseRejectedResult).reason).to.include({ code: 'CERT.ALREADY_EXISTS', status: 409 });
       });
 
-      it('anchors idempotently and decodes reverts into typed errors', async () => {
+      it('anchors idempotently, batches a department\'s roots in one transaction, and decodes reverts into typed errors', async () => {
         const root = `0x${index.toString(16).padStart(2, '0')}${'ab'.repeat(31)}`;
         const first = await t.services.evm.anchorRoot(root, 'PublicSecurityMSP');
         expect(first.alreadyIssued).to.equal(false);
         const second = await t.services.evm.anchorRoot(root, 'PublicSecurityMSP');
         expect(second.alreadyIssued).to.equal(true);
+        const batch = [`0x${index.toString(16).padStart(2, '0')}${'a1'.repeat(31)}`, `0x${index.toString(16).padStart(2, '0')}${'a2'.repeat(31)}`, root];
+        const outcomes = await t.services.evm.anchorRoots(batch, 'PublicSecurityMSP');
+        expect(outcomes.map((o) => o.alreadyIssued)).to.deep.equal([false, false, true]);
+        expect(outcomes[0]?.transactionHash).to.be.a('string').and.equal(outcomes[1]?.transactionHash);
+        expect((await t.services.evm.anchorRoots(batch, 'PublicSecurityMSP')).every((o) => o.alreadyIssued)).to.equal(true);
         let error: unknown;
         try {
           await t.services.evm.anchorRoot(`0x${'cd'.repeat(32)}`, 'AuditOfficeMSP');

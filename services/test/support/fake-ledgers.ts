@@ -19,6 +19,8 @@ export const FAKE_DEPLOYMENT: EvmDeployment = {
 export class ScriptedEvmLedger implements EvmLedger {
   readonly deployment = FAKE_DEPLOYMENT;
   readonly calls: { root: string; issuerMsp: string }[] = [];
+  /** Each anchorRoots call: the roots sent together. */
+  readonly batches: string[][] = [];
 
   constructor(private readonly script: (call: number) => AnchorOutcome | Error) {}
 
@@ -26,6 +28,13 @@ export class ScriptedEvmLedger implements EvmLedger {
     this.calls.push({ root, issuerMsp });
     const answer = this.script(this.calls.length);
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+  }
+
+  async anchorRoots(roots: readonly string[], issuerMsp: string): Promise<AnchorOutcome[]> {
+    this.batches.push([...roots]);
+    const outcomes: AnchorOutcome[] = [];
+    for (const root of roots) outcomes.push(await this.anchorRoot(root, issuerMsp));
+    return outcomes;
   }
 
   revokeRoot(root: string): Promise<RevokeOutcome> {

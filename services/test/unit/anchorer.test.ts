@@ -78,6 +78,16 @@ for (const backend of testBackends()) {
       expect((await outbox.counts()).pending).to.equal(1);
     });
 
+    it('anchors the due roots of one department in one call, and other departments apart', async () => {
+      const outbox = new OutboxRepository(database.db);
+      await outbox.enqueue(OUTBOX_ANCHOR_ROOT, `${OUTBOX_ANCHOR_ROOT}:${hash('3')}`, { root: hash('3'), issuerMsp: 'CivilAffairsMSP' }, 'tx2');
+      await outbox.enqueue(OUTBOX_ANCHOR_ROOT, `${OUTBOX_ANCHOR_ROOT}:${hash('4')}`, { root: hash('4'), issuerMsp: 'HealthMSP' }, 'tx3');
+      const evm = new ScriptedEvmLedger((n) => ({ root: hash('0'), alreadyIssued: false, transactionHash: `0x${String(n)}`, blockNumber: n }));
+      expect(await new Anchorer({ db: database.db, evm, maxAttempts: 3, pollMs: 10, log }).step()).to.equal(3);
+      expect(evm.batches).to.have.deep.members([[hash('2'), hash('3')], [hash('4')]]);
+      expect((await outbox.counts()).done).to.equal(3);
+    });
+
     it('dead-letters an entry it cannot execute at once, without calling the chain', async () => {
       await new OutboxRepository(database.db).enqueue('mystery', 'mystery:1', {}, null);
       await sql`update outbox set status = 'done' where kind = ${OUTBOX_ANCHOR_ROOT}`.execute(database.db);

@@ -32,6 +32,7 @@ export const TRUST_ANCHOR_WRITE_ABI = [
   'function revoke(bytes32 root, uint16 reasonCode)',
   'function issuedAt(bytes32 root) view returns (uint64)',
   'function revokedAt(bytes32 node) view returns (uint64 at, uint16 reasonCode)',
+  'function multicall(bytes[] data) returns (bytes[] results)',
   'function issuerOf(bytes32 root) view returns (address account, bytes32 departmentId)',
   'event RootIssued(bytes32 indexed root, address indexed issuer, uint64 issuedAt)',
   'event RootRevoked(bytes32 indexed root, bytes32 indexed node, uint16 reasonCode, uint64 revokedAt)',
@@ -143,6 +144,14 @@ export interface EvmLedger {
    *   with the decoded custom error, `EVM.UNAVAILABLE`, `EVM.TIMEOUT`.
    */
   anchorRoot(root: string, issuerMsp: string): Promise<AnchorOutcome>;
+  /**
+   * Anchors several roots of one department in one transaction (TrustAnchor's `multicall`),
+   * skipping those already anchored. Idempotent like {@link EvmLedger.anchorRoot}; answers one
+   * outcome per root, in order.
+   *
+   * @throws {@link LedgerError} as {@link EvmLedger.anchorRoot}.
+   */
+  anchorRoots(roots: readonly string[], issuerMsp: string): Promise<AnchorOutcome[]>;
   /**
    * Revokes a whole batch `root` with a uint16 reason, as an account of `issuerMsp`.
    * Idempotent: a root already revoked is reported as `alreadyRevoked`.
@@ -318,6 +327,40 @@ class EthersEvmLedger implements EvmLedger {
         if (err instanceof LedgerError) throw err;
         return this.afterFailedSend(err, root, response.hash);
       }
+    });
+  }
+
+  async anchorRoots(roots: readonly string[], issuerMsp: string): Promise<AnchorOutcome[]> {
+    if (roots.length <= 1) return Promise.all(roots.map((root) => this.anchorRoot(root, issuerMsp)));
+    return this.timed('anchorRoots', async () => {
+      const issued = await Promise.all(roots.map((root) => this.issuedAt(root)));
+      const pending = roots.filter((_, i) => issued[i] === 0);
+      const already = (root: string): AnchorOutcome => ({ root, alreadyIssued: true, transactionHash: undefined, blockNumber: undefined });
+      if (pending.length === 0) return roots.map(already);
+      if (pending.length === 1) {
+        const single = await this.anchorRoot(pending[0] ?? '', issuerMsp);
+        return roots.map((root) => (root === single.root ? single : already(root)));
+      }
+      const signer = this.signerFor(issuerMsp);
+      const contract = new Contract(this.deployment.trustAnchor.address, trustAnchorInterface, signer);
+      const calls = pending.map((root) => trustAnchorInterface.encodeFunctionData('issue', [root]));
+      let receipt;
+      try {
+        const response = await contract.getFunction('multicall').send(calls);
+        receipt = await response.wait(this.options.confirmations, this.options.txTimeoutMs);
+      } catch (err) {
+        signer.reset();
+        // A root anchored meanwhile makes the whole call revert: fall back to one at a time.
+        if (decodeRevert(err)?.name === 'TrustAnchorRootAlreadyIssued') {
+          const outcomes: AnchorOutcome[] = [];
+          for (const root of roots) outcomes.push(await this.anchorRoot(root, issuerMsp));
+          return outcomes;
+        }
+        throw this.sendError(err, 'TrustAnchor.multicall(issue)');
+      }
+      if (receipt === null) throw new LedgerError('evm', 504, 'EVM.TIMEOUT', 'anchoring a batch of roots was not confirmed');
+      const sent = new Set(pending);
+      return roots.map((root) => (sent.has(root) ? { root, alreadyIssued: false, transactionHash: receipt.hash, blockNumber: receipt.blockNumber } : already(root)));
     });
   }
 
