@@ -4,7 +4,7 @@
  * imports types only, nothing from Fabric) and switch on `eventName`.
  */
 import type { CertificateBatchPart, CertificateBatchStatus, CertificateRecord, CertificateType } from './certificate/models';
-import type { CaseRecord, CaseStep } from './evidence/models';
+import type { CasePersonalShares, CaseRecord, CaseStep } from './evidence/models';
 import type { Account, Dispute, Eligibility, Movement, RelativeLink, Session, TimeBankPolicy } from './timebank/models';
 
 /** A movement and the accounts it changed (sorted by ref). */
@@ -26,6 +26,7 @@ export interface ChaincodeEventPayloads {
   readonly CertificateBatchReinstated: CertificateBatchStatus;
   readonly CertificateBatchRevoked: CertificateBatchStatus;
   readonly CaseStepAppended: { readonly case: CaseRecord; readonly step: CaseStep };
+  readonly CasePersonalDataShared: CasePersonalShares;
   readonly TimeBankPolicySet: TimeBankPolicy;
   readonly AccountOpened: Account;
   readonly SessionLogged: Session;
@@ -62,6 +63,7 @@ export const CHAINCODE_EVENT_NAMES: readonly ChaincodeEventName[] = [
   'CertificateBatchReinstated',
   'CertificateBatchRevoked',
   'CaseStepAppended',
+  'CasePersonalDataShared',
   'TimeBankPolicySet',
   'AccountOpened',
   'SessionLogged',

@@ -13,12 +13,28 @@ import { CtlContext } from '../shared/context';
 import { Input } from '../shared/input';
 import { networkRoles } from '../shared/network';
 import { DescribedParameters, ReturnsJson } from '../shared/schema';
-import { STEP_TYPES, type CaseRecord, type CaseStep, type CaseTrace } from './models';
-import { advance, authorizeStep, MAX_SEQ, verifyChain } from './rules';
-import { CASE_RECORD, CASE_STEP, CASE_STEP_RESULT, CASE_TRACE } from './schema';
+import { sharingCollection } from '../shared/collections';
+import { sha256 } from '../shared/hash';
+import type { ActorRef } from '../shared/models';
+import {
+  STEP_TYPES,
+  type CasePersonalShares,
+  type CasePersonalSharesCheck,
+  type CaseRecord,
+  type CaseStep,
+  type CaseTrace,
+  type PersonalDataView,
+  type PersonalRecord,
+  type PersonalShare,
+} from './models';
+import { parsePersonalDetails } from './personal';
+import { advance, authorizeStep, MAX_CONSULTED, MAX_SEQ, verifyChain } from './rules';
+import { CASE_PERSONAL_SHARES, CASE_PERSONAL_SHARES_CHECK, CASE_RECORD, CASE_STEP, CASE_STEP_RESULT, CASE_TRACE, PERSONAL_DATA_VIEW } from './schema';
 
 const CASE = 'case';
 const STEP = 'caseStep';
+/** Public record of a case's sharings, and (in the pair collections) the private details. */
+const PERSONAL = 'casePersonal';
 /** Longest `refs` argument, in characters. */
 const MAX_REFS_JSON = 8192;
 
@@ -36,6 +52,7 @@ const PARAMETERS = {
   payloadHash: "hash of the step's off-chain payload: 0x + 64 lowercase hex",
   prevHash: "the case's head hash (zero hash to open): 0x + 64 lowercase hex",
   refs: "JSON object of the step type's references, or ''",
+  toMsps: 'JSON array of 1-10 MSP ids: the departments involved in the case now (transfer target or consulted) to share the personal details with; the details themselves go in the transient map under personalData',
 };
 
 /** The ledger's rules for service evidence. */
@@ -144,6 +161,133 @@ export class EvidenceContract extends Contract {
     const steps = (await ctx.list<CaseStep>(STEP, [id])).map((e) => e.value);
     const trace: CaseTrace = { case: record, steps, ...verifyChain(record, steps) };
     return canonicalJson(trace);
+  }
+
+  /**
+   * Shares the applicant's personal details with departments the case involves now, through the
+   * private data collection of each pair (owner, department). The details come from the
+   * proposal's transient map (key `personalData`), so they are in no argument, no block and no
+   * event: each member peer keeps them, the channel keeps their hash. The salted hash of each
+   * sharing is recorded publicly (`casePersonal/<caseId>`), so anyone can later check that a
+   * copy of the details is the one shared.
+   *
+   * @param ctx - transaction context
+   * @param caseId - case id
+   * @param toMsps - JSON array of the departments to share with: the transfer target while the
+   *   case is TRANSFERRED, consulted departments while it is IN_CONSULTATION
+   * @returns the case's sharings as JSON (hashes only); event `CasePersonalDataShared` with the same
+   * @throws ChaincodeError `EVIDENCE.INVALID_ARGUMENT` (also for missing or malformed details,
+   *   sharing with oneself); `AUTH.DENIED` unless role `officer`; `EVIDENCE.NOT_FOUND`;
+   *   `EVIDENCE.NOT_ALLOWED` unless the caller's organisation owns the case and every recipient
+   *   is involved in it now, or when the network defines no collection for a pair
+   */
+  @Transaction()
+  @ReturnsJson(CASE_PERSONAL_SHARES)
+  async SharePersonalData(ctx: CtlContext, caseId: string, toMsps: string): Promise<string> {
+    const id = new Input('EVIDENCE', 'case').id('caseId', caseId);
+    const input = new Input('EVIDENCE', id);
+    const recipients = input.mspList('toMsps', input.json('toMsps', toMsps, 2048), 1, MAX_CONSULTED);
+    const actor = ctx.actor();
+    authorize(actor, 'share the personal data of', `case ${id}`, { roles: ['officer'] });
+    const details = parsePersonalDetails(ctx.stub.getTransient(), id);
+    if (recipients.includes(actor.msp)) input.fail(`toMsps lists the caller's own organisation ${actor.msp}`);
+    const record = await this.loadCase(ctx, id);
+    if (record.ownerMsp !== actor.msp) {
+      throw new ChaincodeError('EVIDENCE.NOT_ALLOWED', id, `only ${record.ownerMsp}, which owns case ${id}, may share its personal data, not ${actor.msp}`);
+    }
+    const involved = record.state === 'TRANSFERRED' && record.transferToMsp !== null ? [record.transferToMsp] : record.state === 'IN_CONSULTATION' ? record.consultedMsps : [];
+    for (const msp of recipients) {
+      if (!involved.includes(msp)) {
+        throw new ChaincodeError(
+          'EVIDENCE.NOT_ALLOWED',
+          id,
+          `personal data of case ${id} goes only to departments involved now (${involved.join(', ') || 'none in state ' + record.state}); ${msp} is not`,
+        );
+      }
+    }
+    const key = ctx.key(PERSONAL, id);
+    const existing = await ctx.getJson<CasePersonalShares>(key);
+    const by: ActorRef = { msp: actor.msp, cn: actor.cn };
+    const now = ctx.now();
+    const added: PersonalShare[] = [];
+    for (const toMsp of recipients) {
+      const collection = sharingCollection(actor.msp, toMsp);
+      const value: PersonalRecord = { caseId: id, details, fromMsp: actor.msp, toMsp, sharedAt: now, sharedBy: by, txId: ctx.txId() };
+      let dataHash: string;
+      try {
+        dataHash = await ctx.putPrivateJson(collection, key, value);
+      } catch (error) {
+        // The peer refuses a collection the chaincode definition lacks (or a creator it does not admit).
+        throw new ChaincodeError('EVIDENCE.NOT_ALLOWED', id, `no private data collection ${collection} admits ${actor.msp} to share with ${toMsp} (case ${id}): ${(error as Error).message}`);
+      }
+      added.push({ collection, fromMsp: actor.msp, toMsp, dataHash, caseSeq: record.seq, caseState: record.state, sharedAt: now, sharedBy: by, txId: ctx.txId() });
+    }
+    const shares: CasePersonalShares = { caseId: id, shares: [...(existing?.shares ?? []), ...added], updatedAt: now };
+    await ctx.putJson(key, shares);
+    ctx.emit('CasePersonalDataShared', shares);
+    return canonicalJson(shares);
+  }
+
+  /**
+   * The personal details of a case as shared with (or by) the caller's organisation, read from
+   * its own peer's copy of the pair collection. Evaluate it only: a submitted transaction's
+   * result is written into the block, details and all.
+   *
+   * @param ctx - transaction context
+   * @param caseId - case id
+   * @returns `{caseId, details, fromMsp, toMsp, sharedAt, sharedBy, txId, collection, dataHash}`
+   *   as JSON, from the latest sharing that involves the caller's organisation
+   * @throws ChaincodeError `EVIDENCE.INVALID_ARGUMENT`; `AUTH.DENIED` unless role `officer`;
+   *   `EVIDENCE.NOT_FOUND` when nothing was shared for the case or the copy is gone;
+   *   `EVIDENCE.NOT_ALLOWED` when no sharing involves the caller's organisation
+   */
+  @Transaction(false)
+  @ReturnsJson(PERSONAL_DATA_VIEW)
+  async GetPersonalData(ctx: CtlContext, caseId: string): Promise<string> {
+    const id = new Input('EVIDENCE', 'case').id('caseId', caseId);
+    const actor = ctx.actor();
+    authorize(actor, 'read the personal data of', `case ${id}`, { roles: ['officer'] });
+    const key = ctx.key(PERSONAL, id);
+    const record = await ctx.getJson<CasePersonalShares>(key);
+    if (record === undefined) throw new ChaincodeError('EVIDENCE.NOT_FOUND', id, `no personal data was shared for case ${id}`);
+    const share = [...record.shares].reverse().find((s) => s.toMsp === actor.msp || s.fromMsp === actor.msp);
+    if (share === undefined) throw new ChaincodeError('EVIDENCE.NOT_ALLOWED', id, `the personal data of case ${id} was not shared with ${actor.msp}`);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await ctx.getPrivateBytes(share.collection, key);
+    } catch (error) {
+      throw new ChaincodeError('EVIDENCE.NOT_ALLOWED', id, `this peer cannot read collection ${share.collection} (case ${id}): ${(error as Error).message}`);
+    }
+    if (bytes === undefined) throw new ChaincodeError('EVIDENCE.NOT_FOUND', id, `the personal data of case ${id} is no longer held in ${share.collection}`);
+    const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as PersonalRecord;
+    const view: PersonalDataView = { ...value, collection: share.collection, dataHash: sha256(bytes) };
+    return canonicalJson(view);
+  }
+
+  /**
+   * Every sharing of a case's personal details, with whether each collection still holds what
+   * the sharing wrote (its hash, which every organisation can read). No personal data.
+   *
+   * @param ctx - transaction context
+   * @param caseId - case id
+   * @returns `{caseId, shares: [{collection, fromMsp, toMsp, dataHash, caseSeq, caseState,
+   *   sharedAt, sharedBy, txId, current}], updatedAt}` as JSON
+   * @throws ChaincodeError `AUTH.DENIED`, `EVIDENCE.INVALID_ARGUMENT`, `EVIDENCE.NOT_FOUND`
+   */
+  @Transaction(false)
+  @ReturnsJson(CASE_PERSONAL_SHARES_CHECK)
+  async GetPersonalDataShares(ctx: CtlContext, caseId: string): Promise<string> {
+    authorize(ctx.actor(), 'read the sharings of', `case ${caseId}`, READERS);
+    const id = new Input('EVIDENCE', caseId).id('caseId', caseId);
+    const key = ctx.key(PERSONAL, id);
+    const record = await ctx.getJson<CasePersonalShares>(key);
+    if (record === undefined) throw new ChaincodeError('EVIDENCE.NOT_FOUND', id, `no personal data was shared for case ${id}`);
+    const hashes = new Map<string, string | null>();
+    for (const share of record.shares) {
+      if (!hashes.has(share.collection)) hashes.set(share.collection, await ctx.privateHash(share.collection, key));
+    }
+    const check: CasePersonalSharesCheck = { ...record, shares: record.shares.map((s) => ({ ...s, current: hashes.get(s.collection) === s.dataHash })) };
+    return canonicalJson(check);
   }
 
   private async loadCase(ctx: CtlContext, id: string): Promise<CaseRecord> {

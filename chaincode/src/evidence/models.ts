@@ -117,3 +117,79 @@ export interface CaseTrace {
   /** The first step that does not check, or null. */
   readonly brokenAt: number | null;
 }
+
+/** The transient-map key under which a client passes personal details to `SharePersonalData`. */
+export const PERSONAL_DATA_TRANSIENT_KEY = 'personalData';
+
+/**
+ * Personal details departments must share to handle a case together. They exist only in a
+ * private data collection of the departments involved (see shared/collections.ts), never on the
+ * channel and never in a transaction argument.
+ */
+export interface PersonalDetails {
+  /**
+   * 32 random bytes (`0x` + 64 hex) the client draws for each sharing, so the hash on the
+   * channel cannot be found by hashing guessed details.
+   */
+  readonly salt: string;
+  readonly name: string;
+  readonly phone?: string;
+  readonly identityNumber?: string;
+  readonly address?: string;
+  /** What the receiving department needs to know, in a few words. */
+  readonly note?: string;
+}
+
+/** The private value a sharing writes into the pair's collection. */
+export interface PersonalRecord {
+  readonly caseId: string;
+  readonly details: PersonalDetails;
+  readonly fromMsp: string;
+  readonly toMsp: string;
+  readonly sharedAt: string;
+  readonly sharedBy: ActorRef;
+  readonly txId: string;
+}
+
+/** One sharing of a case's personal details, as the channel records it: a hash, no details. */
+export interface PersonalShare {
+  /** The private data collection holding the details (one per pair of organisations). */
+  readonly collection: string;
+  readonly fromMsp: string;
+  readonly toMsp: string;
+  /** SHA-256 of the private value's bytes: the value hash Fabric records for the collection key. */
+  readonly dataHash: string;
+  /** The case step the sharing followed, and the case state then. */
+  readonly caseSeq: number;
+  readonly caseState: CaseState;
+  readonly sharedAt: string;
+  readonly sharedBy: ActorRef;
+  readonly txId: string;
+}
+
+/** Every sharing of a case's personal details (key `casePersonal/<caseId>`). */
+export interface CasePersonalShares {
+  readonly caseId: string;
+  /** In the order recorded. */
+  readonly shares: readonly PersonalShare[];
+  readonly updatedAt: string;
+}
+
+/** A sharing, checked against the hash the collection holds now. */
+export interface PersonalShareCheck extends PersonalShare {
+  /** The collection still holds exactly what this sharing wrote. */
+  readonly current: boolean;
+}
+
+/** The shares of a case as an auditor checks them. */
+export interface CasePersonalSharesCheck {
+  readonly caseId: string;
+  readonly shares: readonly PersonalShareCheck[];
+  readonly updatedAt: string;
+}
+
+/** What `GetPersonalData` returns to a member department: the private record and where it is. */
+export interface PersonalDataView extends PersonalRecord {
+  readonly collection: string;
+  readonly dataHash: string;
+}

@@ -76,3 +76,59 @@ export const CASE_TRACE = model<M.CaseTrace>('CaseTrace', 'A case end to end, wi
   intact: boolean('every step hash recomputes, links to the previous one, and the head matches'),
   brokenAt: nullable(integer('the first step that does not check', 1)),
 });
+
+const PERSONAL_SHARE_PROPERTIES = {
+  collection: string('the private data collection holding the details (one per pair of organisations)'),
+  fromMsp: string('the sharing organisation (the case owner)'),
+  toMsp: string('the receiving department'),
+  dataHash: hash("SHA-256 of the private value's bytes, as the channel's hashed write set records it"),
+  caseSeq: integer('the case step the sharing followed', 1),
+  caseState: oneOf(M.CASE_STATES, 'the case state then'),
+  sharedAt: time('transaction time'),
+  sharedBy: ACTOR_REF,
+  txId: string('the transaction'),
+};
+
+export const CASE_PERSONAL_SHARES = model<M.CasePersonalShares>('CasePersonalShares', "Every sharing of a case's personal details: hashes only.", {
+  caseId: string('case id'),
+  shares: arrayOf(model<M.PersonalShare>('PersonalShare', 'One sharing, as the channel records it.', PERSONAL_SHARE_PROPERTIES), 'in recording order'),
+  updatedAt: time('time of the latest sharing'),
+});
+
+export const CASE_PERSONAL_SHARES_CHECK = model<M.CasePersonalSharesCheck>('CasePersonalSharesCheck', "A case's sharings checked against the hashes the collections hold now.", {
+  caseId: string('case id'),
+  shares: arrayOf(
+    model<M.PersonalShareCheck>('PersonalShareCheck', 'One sharing and whether its collection still holds exactly what it wrote.', {
+      ...PERSONAL_SHARE_PROPERTIES,
+      current: boolean('the collection still holds what this sharing wrote'),
+    }),
+    'in recording order',
+  ),
+  updatedAt: time('time of the latest sharing'),
+});
+
+const PERSONAL_DETAILS = model<M.PersonalDetails>(
+  'PersonalDetails',
+  'Personal details shared for a case (private data collection only).',
+  {
+    salt: hash('32 random bytes drawn by the client, so the hash on the channel cannot be guessed'),
+    name: string('name of the applicant'),
+    phone: string('contact phone'),
+    identityNumber: string('resident identity number'),
+    address: string('address'),
+    note: string('what the receiving department needs to know'),
+  },
+  ['phone', 'identityNumber', 'address', 'note'],
+);
+
+export const PERSONAL_DATA_VIEW = model<M.PersonalDataView>('PersonalDataView', "A member department's copy of a case's personal details.", {
+  caseId: string('case id'),
+  details: PERSONAL_DETAILS,
+  fromMsp: string('the sharing organisation'),
+  toMsp: string('the receiving department'),
+  sharedAt: time('transaction time of the sharing'),
+  sharedBy: ACTOR_REF,
+  txId: string('the sharing transaction'),
+  collection: string('the collection read'),
+  dataHash: hash('SHA-256 of the value read; equals the dataHash recorded for the sharing'),
+});

@@ -12,6 +12,7 @@ import { ChaincodeError } from '../errors';
 import type { ChaincodeEventName, ChaincodeEventPayloads } from '../events';
 import { actorFrom, type Actor } from './access';
 import { canonicalBytes } from './canonical';
+import { sha256 } from './hash';
 
 /** A key and its decoded value, from a range read. */
 export interface Entry<T> {
@@ -138,6 +139,45 @@ export class CtlContext extends Context {
     }
     // Fabric returns the next start key as bookmark even on the last page; a short page has none.
     return { items, bookmark: items.length < pageSize ? '' : metadata.bookmark };
+  }
+
+  /**
+   * Writes a value as canonical JSON into a private data collection. Only the collection's
+   * members keep the value; the channel gets the SHA-256 of the key and of these bytes.
+   *
+   * @param collection - the collection
+   * @param key - the key within it
+   * @param value - plain data
+   * @returns `0x` + hex SHA-256 of the bytes written: the value hash Fabric records on the channel
+   */
+  async putPrivateJson(collection: string, key: string, value: unknown): Promise<string> {
+    const bytes = canonicalBytes(value);
+    await this.stub.putPrivateData(collection, key, bytes);
+    return sha256(bytes);
+  }
+
+  /**
+   * Reads a private value as stored; only a member organisation's peer holds it.
+   *
+   * @param collection - the collection
+   * @param key - the key within it
+   * @returns the bytes, or undefined when the key is absent
+   */
+  async getPrivateBytes(collection: string, key: string): Promise<Uint8Array | undefined> {
+    const bytes = await this.stub.getPrivateData(collection, key);
+    return bytes.length === 0 ? undefined : bytes;
+  }
+
+  /**
+   * The hash of a private value as the channel records it, readable by every organisation.
+   *
+   * @param collection - the collection
+   * @param key - the key within it
+   * @returns `0x` + hex SHA-256 of the value, or null when the key is absent
+   */
+  async privateHash(collection: string, key: string): Promise<string | null> {
+    const hash = await this.stub.getPrivateDataHash(collection, key);
+    return hash.length === 0 ? null : `0x${Buffer.from(hash).toString('hex')}`;
   }
 
   /**

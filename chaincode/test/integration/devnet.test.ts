@@ -15,14 +15,20 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, signers, StatusCode, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { parseNetworkConfig, startDevnet, type Devnet } from '../../../devnet/src/index';
 import { parseChaincodeError } from '../../src/errors';
-import type { CertificateRecord } from '../../src/certificate/models';
-import type { CaseRecord, CaseStep } from '../../src/evidence/models';
+import type { CertificateBatchStatus, CertificateRecord, CertificateStatusAt } from '../../src/certificate/models';
+import type { CasePersonalShares, CasePersonalSharesCheck, CaseRecord, CaseStep, PersonalDataView, PersonalRecord } from '../../src/evidence/models';
 import type { Account } from '../../src/timebank/models';
+import { canonicalJson } from '../../src/shared/canonical';
+import { sharingCollection, sharingCollections } from '../../src/shared/collections';
+import { sha256 } from '../../src/shared/hash';
+import type { HistoryEntry } from '../../src/shared/models';
 import { ZERO_HASH } from '../../src/shared/input';
 import { h } from '../support/fixtures';
 
 const CHAINCODE_DIR = resolve(__dirname, '..', '..');
 const ORGS = ['StreetOfficeMSP', 'CivilAffairsMSP', 'PublicSecurityMSP', 'AuditOfficeMSP'];
+/** The organisations that handle cases share personal data pairwise; the audit office sees hashes only. */
+const CASE_ORGS = ['StreetOfficeMSP', 'CivilAffairsMSP', 'PublicSecurityMSP'];
 
 interface Client {
   readonly gateway: Gateway;
@@ -99,7 +105,7 @@ describe('chaincode ctl on the devnet through the real Gateway client (integrati
           { mspId: 'PublicSecurityMSP', name: 'Public Security', identities: [{ name: 'officer', attrs: { role: 'officer' } }] },
           { mspId: 'AuditOfficeMSP', name: 'Audit Office', identities: [{ name: 'auditor', attrs: { role: 'auditor' } }] },
         ],
-        chaincodes: [{ name: 'ctl', version: '0.1.0', path: CHAINCODE_DIR, endorsementPolicy: `OutOf(2, ${all})` }],
+        chaincodes: [{ name: 'ctl', version: '0.1.0', path: CHAINCODE_DIR, endorsementPolicy: `OutOf(2, ${all})`, collections: sharingCollections(CASE_ORGS) }],
         orderer: { batchSize: 100, batchTimeoutMs: 20 },
       },
       CHAINCODE_DIR,
@@ -249,5 +255,191 @@ describe('chaincode ctl on the devnet through the real Gateway client (integrati
       bookmark = page.bookmark;
     } while (bookmark !== '');
     expect(kinds).to.deep.equal(['MINT', ...Array.from({ length: 10 }, () => 'REDEEM')]);
+  });
+
+  /** The refusal a call ends with: its chaincode code and every message the Gateway carried. */
+  async function refusal(call: () => Promise<unknown>): Promise<{ code: string | undefined; text: string }> {
+    try {
+      await call();
+    } catch (error) {
+      const e = error as { message?: string; details?: { message: string }[] };
+      return { code: codeOf(error), text: [e.message ?? '', ...(e.details ?? []).map((d) => d.message)].join('\n') };
+    }
+    throw new Error('expected the call to be refused');
+  }
+
+  it('revokes a whole batch with one transaction and one event; every certificate reads REVOKED, at a time and in its history', async () => {
+    const police = client('PublicSecurityMSP', 'officer');
+    const auditor = client('AuditOfficeMSP', 'auditor');
+    const ids = ['it-b-1', 'it-b-2', 'it-b-3'];
+    const batch = {
+      batchId: 'it-batch-1',
+      batchRoot: h('it-batch-root'),
+      certificates: ids.map((id) => ({ id, typeCode: 'RESIDENCE_PROOF', subjectRef: h(`s-${id}`), documentHash: h(`d-${id}`), validUntil: '' })),
+    };
+    await police.contract('certificate').submit('IssueBatch', { arguments: [JSON.stringify(batch)] });
+    const issuedAt = (JSON.parse(utf8(await auditor.contract('certificate').evaluate('GetCertificate', { arguments: ['it-b-1'] }))) as CertificateRecord).issuedAt;
+    const commit = await police.contract('certificate').submitAsync('RevokeBatch', { arguments: ['it-batch-1', 'SEAL_FORGED', 'seal forged', ''] });
+    const status = await commit.getStatus();
+    expect(status.code).to.equal(StatusCode.VALID);
+    const revoked = JSON.parse(utf8(commit.getResult())) as CertificateBatchStatus;
+    expect(revoked).to.include({ batchId: 'it-batch-1', batchRoot: h('it-batch-root'), status: 'REVOKED', batchSize: 3 });
+
+    const events = await auditor.network.getChaincodeEvents('ctl', { startBlock: status.blockNumber });
+    try {
+      for await (const event of events) {
+        if (event.transactionId !== commit.getTransactionId()) continue;
+        expect(event.eventName).to.equal('CertificateBatchRevoked');
+        expect(JSON.parse(utf8(event.payload))).to.deep.equal(revoked);
+        break;
+      }
+    } finally {
+      events.close();
+    }
+
+    const effectiveAt = revoked.revocation?.effectiveAt ?? '';
+    for (const id of ids) {
+      const record = JSON.parse(utf8(await auditor.contract('certificate').evaluate('GetCertificate', { arguments: [id] }))) as CertificateRecord;
+      expect(record.status, id).to.equal('REVOKED');
+      expect(record.revocation?.reasonCode).to.equal('SEAL_FORGED');
+      expect(record.statusChanges.at(-1)).to.include({ scope: 'BATCH', batchId: 'it-batch-1', txId: commit.getTransactionId() });
+      const at = (instant: string): Promise<CertificateStatusAt> =>
+        auditor.contract('certificate').evaluate('GetCertificateStatusAt', { arguments: [id, instant] }).then((b) => JSON.parse(utf8(b)) as CertificateStatusAt);
+      expect((await at(issuedAt)).status).to.equal('ISSUED');
+      expect((await at(effectiveAt)).status).to.equal('REVOKED');
+      const history = JSON.parse(utf8(await auditor.contract('certificate').evaluate('GetCertificateHistory', { arguments: [id] }))) as HistoryEntry<CertificateRecord>[];
+      expect(history.map((e) => [e.scope, e.value?.status])).to.deep.equal([
+        ['CERTIFICATE', 'ISSUED'],
+        ['BATCH', 'REVOKED'],
+      ]);
+    }
+    const refused = await refusal(() => police.contract('certificate').submit('SuspendCertificate', { arguments: ['it-b-2', 'LATE', '', ''] }));
+    expect(refused.code).to.equal('CERT.INVALID_STATE');
+  });
+
+  it('shares personal details only through the pair collection of the departments involved, with nothing but hashes on the channel', async () => {
+    const street = client('StreetOfficeMSP', 'officer');
+    const civil = client('CivilAffairsMSP', 'officer');
+    const police = client('PublicSecurityMSP', 'officer');
+    const auditor = client('AuditOfficeMSP', 'auditor');
+    const agent = client('StreetOfficeMSP', 'agent');
+    const coordinator = client('StreetOfficeMSP', 'coordinator');
+    const details = { salt: `0x${'5a'.repeat(32)}`, name: '王秀英 Wang Xiuying', phone: '13912345678', identityNumber: '110101195001011234', address: '北京市东城区 Lane 7, Flat 302', note: 'hard of hearing; prefers visits' };
+    const transient = (value: unknown): Record<string, Uint8Array> => ({ personalData: Buffer.from(JSON.stringify(value), 'utf8') });
+    const evidence = (c: Client): Contract => c.contract('evidence');
+    let head = ZERO_HASH;
+    let seq = 0;
+    let lastBlock = 0n;
+    // The Gateway plans each step's endorsers from the case key's policy (the departments involved).
+    const step = async (c: Client, type: string, refs: object = {}): Promise<{ case: CaseRecord; step: CaseStep }> => {
+      seq += 1;
+      const commit = await evidence(c).submitAsync('AppendStep', { arguments: ['it-pd-1', String(seq), type, h(`${type}-${seq}`), head, Object.keys(refs).length === 0 ? '' : JSON.stringify(refs)] });
+      const status = await commit.getStatus();
+      expect(status.code, `${type} step`).to.equal(StatusCode.VALID);
+      lastBlock = status.blockNumber;
+      const result = JSON.parse(utf8(commit.getResult())) as { case: CaseRecord; step: CaseStep };
+      head = result.step.stepHash;
+      return result;
+    };
+
+    await step(street, 'OPENED', { matterCode: 'M12', subjectRef: h('resident-wang'), lane: 'GREEN' });
+    // Nothing to share with before another department is involved.
+    expect((await refusal(() => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', '["CivilAffairsMSP"]'], transientData: transient(details) }))).code).to.equal(
+      'EVIDENCE.NOT_ALLOWED',
+    );
+    await step(street, 'TRANSFERRED', { toMsp: 'CivilAffairsMSP' });
+
+    // The Gateway plans the endorsers from the collection's policy (both members' peers).
+    const commit = await evidence(street).submitAsync('SharePersonalData', { arguments: ['it-pd-1', '["CivilAffairsMSP"]'], transientData: transient(details) });
+    const shared = await commit.getStatus();
+    expect(shared.code).to.equal(StatusCode.VALID);
+    const shares = JSON.parse(utf8(commit.getResult())) as CasePersonalShares;
+    expect(shares.shares.map((x) => [x.collection, x.fromMsp, x.toMsp, x.caseState])).to.deep.equal([
+      [sharingCollection('StreetOfficeMSP', 'CivilAffairsMSP'), 'StreetOfficeMSP', 'CivilAffairsMSP', 'TRANSFERRED'],
+    ]);
+
+    // The receiving department reads its own peer's copy; the hash recorded publicly matches it.
+    const copy = JSON.parse(utf8(await evidence(civil).evaluate('GetPersonalData', { arguments: ['it-pd-1'] }))) as PersonalDataView;
+    expect(copy.details).to.deep.equal(details);
+    expect(copy.dataHash).to.equal(shares.shares[0]?.dataHash);
+    const { collection: _c, dataHash: _d, ...value } = copy;
+    expect(sha256(canonicalJson(value satisfies PersonalRecord))).to.equal(copy.dataHash);
+    // Another department, and the audit office, cannot read it; the auditor can check the hash.
+    expect((await refusal(() => evidence(police).evaluate('GetPersonalData', { arguments: ['it-pd-1'] }))).code).to.equal('EVIDENCE.NOT_ALLOWED');
+    expect((await refusal(() => evidence(auditor).evaluate('GetPersonalData', { arguments: ['it-pd-1'] }))).code).to.equal('AUTH.DENIED');
+    const checked = JSON.parse(utf8(await evidence(auditor).evaluate('GetPersonalDataShares', { arguments: ['it-pd-1'] }))) as CasePersonalSharesCheck;
+    expect(checked.shares.map((x) => x.current)).to.deep.equal([true]);
+
+    // Bad requests are refused with a code, and never echo the details.
+    const bad: [string, () => Promise<unknown>, string][] = [
+      ['no transient map', () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', '["CivilAffairsMSP"]'] }), 'EVIDENCE.INVALID_ARGUMENT'],
+      [
+        'an unknown field',
+        () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', '["CivilAffairsMSP"]'], transientData: transient({ ...details, birthDate: '1950-01-01' }) }),
+        'EVIDENCE.INVALID_ARGUMENT',
+      ],
+      [
+        'a bad phone number',
+        () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', '["CivilAffairsMSP"]'], transientData: transient({ ...details, phone: 'call 13912345678 please' }) }),
+        'EVIDENCE.INVALID_ARGUMENT',
+      ],
+      [
+        'no salt',
+        () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', '["CivilAffairsMSP"]'], transientData: transient({ name: details.name }) }),
+        'EVIDENCE.INVALID_ARGUMENT',
+      ],
+      ['a department not involved', () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', '["PublicSecurityMSP"]'], transientData: transient(details) }), 'EVIDENCE.NOT_ALLOWED'],
+      ['itself', () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', '["StreetOfficeMSP"]'], transientData: transient(details) }), 'EVIDENCE.INVALID_ARGUMENT'],
+      ['not the owner', () => evidence(civil).submit('SharePersonalData', { arguments: ['it-pd-1', '["StreetOfficeMSP"]'], transientData: transient(details) }), 'EVIDENCE.NOT_ALLOWED'],
+      ['a coordinator', () => evidence(coordinator).submit('SharePersonalData', { arguments: ['it-pd-1', '["CivilAffairsMSP"]'], transientData: transient(details) }), 'AUTH.DENIED'],
+      ['malformed recipients', () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-1', 'CivilAffairsMSP'], transientData: transient(details) }), 'EVIDENCE.INVALID_ARGUMENT'],
+      ['an unknown case', () => evidence(street).submit('SharePersonalData', { arguments: ['it-pd-404', '["CivilAffairsMSP"]'], transientData: transient(details) }), 'EVIDENCE.NOT_FOUND'],
+    ];
+    for (const [what, call, code] of bad) {
+      const refused = await refusal(call);
+      expect(refused.code, what).to.equal(code);
+      for (const secret of ['13912345678', '110101195001011234', 'Wang Xiuying']) expect(refused.text, what).to.not.contain(secret);
+    }
+
+    // Civil affairs takes the case over and consults both others: one sharing writes two pair collections.
+    await step(civil, 'ACCEPTED');
+    await step(civil, 'CONSULTATION_OPENED', { consultedMsps: ['PublicSecurityMSP', 'StreetOfficeMSP'] });
+    const consult = JSON.parse(
+      utf8(await evidence(civil).submit('SharePersonalData', { arguments: ['it-pd-1', '["PublicSecurityMSP","StreetOfficeMSP"]'], transientData: transient({ ...details, salt: `0x${'6b'.repeat(32)}` }) })),
+    ) as CasePersonalShares;
+    expect(consult.shares.slice(1).map((x) => x.collection)).to.deep.equal([
+      sharingCollection('CivilAffairsMSP', 'PublicSecurityMSP'),
+      sharingCollection('CivilAffairsMSP', 'StreetOfficeMSP'),
+    ]);
+    expect((JSON.parse(utf8(await evidence(police).evaluate('GetPersonalData', { arguments: ['it-pd-1'] }))) as PersonalDataView).details.name).to.equal(details.name);
+    const rechecked = JSON.parse(utf8(await evidence(auditor).evaluate('GetPersonalDataShares', { arguments: ['it-pd-1'] }))) as CasePersonalSharesCheck;
+    // The pair (civil affairs, street office) was written again: the first sharing is no longer current.
+    expect(rechecked.shares.map((x) => x.current)).to.deep.equal([false, true, true]);
+
+    // The case goes on to completion and the resident rates it through the portal's agent identity.
+    await step(police, 'CONSULTED');
+    await step(street, 'CONSULTED');
+    await step(civil, 'CONSULTATION_CLOSED');
+    await step(civil, 'COMPLETED');
+    const rated = await step(agent, 'EVALUATED', { level: 5 });
+    expect(rated.step.actor).to.include({ msp: 'StreetOfficeMSP', role: 'agent' });
+    expect(rated.case.rating).to.equal(5);
+
+    // Every block of the channel, read through the Deliver service: hashes, never the details.
+    const blocks = await auditor.network.getBlockEvents({ startBlock: 0n });
+    const chunks: Buffer[] = [];
+    try {
+      for await (const block of blocks) {
+        chunks.push(Buffer.from(block.serializeBinary()));
+        if (BigInt(block.getHeader()?.getNumber() ?? 0) >= lastBlock) break;
+      }
+    } finally {
+      blocks.close();
+    }
+    const channel = Buffer.concat(chunks);
+    expect(channel.includes(Buffer.from(shares.shares[0]?.dataHash ?? 'x', 'utf8')), 'the public record of the sharing is on the channel').to.equal(true);
+    for (const secret of [details.name, details.phone, details.identityNumber, details.address, details.note, details.salt, '5a'.repeat(32)]) {
+      expect(channel.includes(Buffer.from(secret, 'utf8')), secret).to.equal(false);
+    }
   });
 });
