@@ -4,6 +4,7 @@
  * failure, and stops when asked.
  */
 import type { WorkerName } from '../config/config';
+import { isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { ReadModelDatabase } from '../readmodel/database';
 
@@ -73,7 +74,9 @@ export function startWorker(worker: Worker, database: ReadModelDatabase, log: Lo
           } catch (err) {
             round.failed = true;
             failures++;
-            wlog.error({ err, failures }, 'worker failed; restarting');
+            // A ledger that is down is an expected state (the health check reports it), not a defect.
+            if (isAppError(err) && err.status === 503) wlog.warn({ code: err.code, detail: err.message, failures }, 'worker waiting for a dependency');
+            else wlog.error({ err, failures }, 'worker failed; restarting');
           } finally {
             active = false;
           }

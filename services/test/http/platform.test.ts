@@ -4,7 +4,8 @@
  * idempotency keys, rate limits, the OpenAPI document and its reference page, metrics, health.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SignJWT, generateKeyPair, importJWK, type JWK } from 'jose';
 import { sql } from 'kysely';
@@ -44,11 +45,32 @@ for (const backend of testBackends()) {
     this.timeout(120_000);
     let t: TestServices;
 
+    let webDist: string;
+
     before(async () => {
-      t = await startTestServices(backend, { BODY_LIMIT_BYTES: '2048', WORKERS: 'none', SEED_CERTIFICATE_TYPES: 'false' });
+      webDist = mkdtempSync(path.join(os.tmpdir(), 'ctl-web-dist-'));
+      mkdirSync(path.join(webDist, 'assets'));
+      writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>portal</title><div id="app"></div>');
+      writeFileSync(path.join(webDist, 'assets', 'app.js'), 'console.log("portal")');
+      t = await startTestServices(backend, { BODY_LIMIT_BYTES: '2048', WORKERS: 'none', SEED_CERTIFICATE_TYPES: 'false', WEB_DIST: webDist });
     });
     after(async () => {
       await t.close();
+      rmSync(webDist, { recursive: true, force: true });
+    });
+
+    describe('the built portal', () => {
+      it('serves its files, answers portal routes with index.html, and keeps /api answers as problems', async () => {
+        const asset = await fetch(`${t.url}/assets/app.js`);
+        expect(asset.status).to.equal(200);
+        expect(await asset.text()).to.include('portal');
+        const route = await fetch(`${t.url}/officer/issue`, { headers: { accept: 'text/html' } });
+        expect(route.status).to.equal(200);
+        expect(await route.text()).to.include('<div id="app">');
+        const apiMiss = await api(t.url, 'GET', '/api/officer/issue', { headers: { accept: 'text/html' } });
+        expect(apiMiss.status).to.equal(404);
+        expect(problem(apiMiss).code).to.equal('ROUTE.NOT_FOUND');
+      });
     });
 
     describe('request ids', () => {

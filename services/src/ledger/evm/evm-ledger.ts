@@ -207,6 +207,7 @@ function findRevertData(err: unknown, depth = 0): string | undefined {
 }
 
 function unavailable(err: unknown, what: string): LedgerError {
+  if (err instanceof LedgerError) return err;
   if (isError(err, 'TIMEOUT')) return new LedgerError('evm', 504, 'EVM.TIMEOUT', `${what} timed out`, { cause: err });
   return new LedgerError('evm', 503, 'EVM.UNAVAILABLE', `The EVM node cannot be reached (${what})`, { cause: err, retryAfterSeconds: 2 });
 }
