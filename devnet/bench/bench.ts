@@ -1,7 +1,14 @@
 /**
  * `npm run bench:devnet`: committed transactions per second and submit→commit latency with
- * two-organisation endorsement at 1, 16 and 64 concurrent clients, evaluations per second, and
- * start-up time. Prints figures and the machine; asserts nothing.
+ * two-organisation endorsement at 1, 16 and 64 concurrent clients, evaluations per second, CPU
+ * time per transaction of each process, and start-up time of `npm run devnet`. Prints figures,
+ * the machine and its load average; asserts nothing.
+ *
+ * Environment: BENCH_DURATION_MS (per step, default 5000), BENCH_CLIENTS (default "1,16,64"),
+ * BENCH_WARMUP_MS (default 3000), BENCH_EVALUATE=0 (skip evaluations), BENCH_STARTUPS (timed
+ * restarts, default 3), BENCH_SIGNER=gateway (clients sign with fabric-gateway's default signer
+ * instead of node:crypto), BENCH_CPU_PROF_DIR (the devnet and chaincode processes write V8 CPU
+ * profiles there; summarise them with devnet/bench/cpuprofile-summary.ts).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,17 +18,38 @@ import { connectClient, FIXTURE_CC, tempDir, type TestClient } from '../test/hel
 import type { Devnet } from '../src/index';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
+const LEVELS = (process.env.BENCH_CLIENTS ?? '1,16,64').split(',').map(Number);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
+const EVALUATE = process.env.BENCH_EVALUATE !== '0';
+const STARTUPS = Number(process.env.BENCH_STARTUPS ?? 3);
+const NODE_SIGNER = process.env.BENCH_SIGNER !== 'gateway';
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
+const ROOT = resolve(__dirname, '..', '..');
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function submitLoad(clients: TestClient[], concurrency: number): Promise<{ tps: number; p50: number; p99: number; count: number; failed: number }> {
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}
+
+interface SubmitResult {
+  tps: number;
+  p50: number;
+  p99: number;
+  count: number;
+  failed: number;
+}
+
+async function submitLoad(clients: TestClient[], concurrency: number, durationMs: number): Promise<SubmitResult> {
   const latencies: number[] = [];
   let failed = 0;
   let seq = 0;
-  const until = Date.now() + DURATION_MS;
+  const until = Date.now() + durationMs;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -46,80 +74,94 @@ async function submitLoad(clients: TestClient[], concurrency: number): Promise<{
   return { tps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length, failed };
 }
 
-async function evaluateLoad(client: TestClient, concurrency: number): Promise<number> {
-  let done = 0;
+async function evaluateLoad(client: TestClient, concurrency: number): Promise<{ eps: number; count: number }> {
+  let count = 0;
   const until = Date.now() + DURATION_MS;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < until) {
         await client.contract.evaluateTransaction('Get', 'bench-1-0-0');
-        done++;
+        count++;
       }
     }),
   );
-  return done / ((Date.now() - started) / 1000);
+  return { eps: count / ((Date.now() - started) / 1000), count };
 }
 
-interface CliDevnet {
-  devnet: Devnet;
-  /** From spawning the process until it printed its connection file. */
-  readyMs: number;
-  /** What the process reported for startDevnet alone (after its modules loaded). */
-  startMs: number;
-  pid: number;
-  stop(): Promise<void>;
+function ticksOf(stat: string): { parent: number; ms: number } {
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
+  return { parent: Number(fields[1]), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 };
 }
 
-/** CPU time (user + system, ms) of a process and its children, from /proc; undefined elsewhere. */
-function cpuMs(pid: number): number | undefined {
+/** CPU time (user + system, ms) of a process and, separately, of its children, from /proc; undefined elsewhere. */
+function cpuMs(pid: number): { own: number; children: number } | undefined {
   try {
-    const own = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    let ticks = Number(own[11]) + Number(own[12]);
+    const own = ticksOf(readFileSync(`/proc/${pid}/stat`, 'utf8')).ms;
+    let children = 0;
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const f = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-        if (Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+        const t = ticksOf(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+        if (t.parent === pid) children += t.ms;
       } catch {
         // The process ended while we looked.
       }
     }
-    return (ticks * 1000) / 100;
+    return { own, children };
   } catch {
     return undefined;
   }
 }
 
-/** Runs the devnet CLI as its own process (as developers do), so clients and devnet do not share an event loop. */
-async function startCli(dataDir: string, configFile: string): Promise<CliDevnet> {
-  const root = resolve(__dirname, '..', '..');
-  return new Promise((resolveStart, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join('devnet', 'src', 'cli.ts'), '--data-dir', dataDir, '--config', configFile, '--base-port', '0', '--chaincode-port', '0'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    const exited = new Promise<void>((done) => {
-      child.once('exit', () => {
-        done();
+interface RunningDevnet {
+  devnet: Devnet;
+  /** From spawning the command until it printed its connection file. */
+  readyMs: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the devnet as its own process, as developers do: `node devnet/launch.cjs` (what `npm run
+ * devnet` runs) or, with `viaNpm`, the npm script itself; clients and devnet do not share an
+ * event loop.
+ */
+async function startDevnetProcess(dataDir: string, configFile: string, viaNpm: boolean): Promise<RunningDevnet> {
+  const args = ['--data-dir', dataDir, '--config', configFile, '--base-port', '0', '--chaincode-port', '0'];
+  const profiling = PROFILE_DIR !== undefined && !viaNpm;
+  const env = profiling ? { ...process.env, DEVNET_CHAINCODE_NODE_ARGS: `--cpu-prof --cpu-prof-dir ${join(PROFILE_DIR, 'chaincode')}` } : process.env;
+  const t0 = performance.now();
+  const child = viaNpm
+    ? spawn('npm', ['run', '--silent', 'devnet', '--', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+    : spawn(process.execPath, [...(profiling ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILE_DIR, 'devnet')] : []), join('devnet', 'launch.cjs'), ...args], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
+  const exited = new Promise<void>((done) => {
+    child.once('exit', () => {
+      done();
     });
+  });
+  return new Promise((resolveStart, reject) => {
+    let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /connection file: (.+)\n/.exec(out);
       if (m?.[1] === undefined) return;
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
       const readyMs = performance.now() - t0;
       const connection = JSON.parse(readFileSync(m[1], 'utf8')) as Devnet['connection'];
-      const devnet = { dataDir, connection, connectionPath: m[1] } as Devnet;
       resolveStart({
-        devnet,
+        devnet: { dataDir, connection, connectionPath: m[1] } as Devnet,
         readyMs,
-        startMs: Number(/devnet ready in (\d+) ms/.exec(out)?.[1] ?? NaN),
         pid: child.pid ?? 0,
         stop: async () => {
-          child.kill('SIGTERM');
+          // npm runs the CLI under a shell: signal the whole group it leads.
+          if (viaNpm && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+          else child.kill('SIGTERM');
           await exited;
         },
       });
@@ -130,10 +172,17 @@ async function startCli(dataDir: string, configFile: string): Promise<CliDevnet>
   });
 }
 
+function perTx(ms: number, count: number): string {
+  return count === 0 ? 'n/a' : (ms / count).toFixed(2);
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
-  process.stdout.write(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-  process.stdout.write(`load: fixture chaincode Put of a 100-byte value, policy AND('Org1MSP.peer','Org2MSP.peer'), batch timeout 10 ms, ${DURATION_MS} ms per step; devnet in its own process (npm run devnet), clients in this one with a node:crypto signer\n`);
+  process.stdout.write(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${load()}\n`);
+  process.stdout.write(
+    `load: fixture chaincode Put of a 100-byte value, policy AND('Org1MSP.peer','Org2MSP.peer'), batch timeout 10 ms, ${DURATION_MS} ms per step; ` +
+      `devnet in its own process (node devnet/launch.cjs, as npm run devnet), clients in this one signing with ${NODE_SIGNER ? 'node:crypto' : "fabric-gateway's default signer"}\n`,
+  );
   const dataDir = tempDir();
   const configFile = join(dataDir, 'bench-network.json');
   writeFileSync(
@@ -148,40 +197,57 @@ async function main(): Promise<void> {
       orderer: { batchSize: 500, batchTimeoutMs: 10 },
     }),
   );
-  const first = await startCli(dataDir, configFile);
+  const first = await startDevnetProcess(dataDir, configFile, false);
   await first.stop();
-  const running = await startCli(dataDir, configFile);
+  const startups: number[] = [];
+  for (let i = 0; i < STARTUPS; i++) {
+    const again = await startDevnetProcess(dataDir, configFile, true);
+    startups.push(again.readyMs);
+    await again.stop();
+  }
+  const running = await startDevnetProcess(dataDir, configFile, false);
   const clients: [TestClient, TestClient] = [
-    connectClient(running.devnet, 'Org1MSP', 'user', 'asset', { nodeSigner: true }),
-    connectClient(running.devnet, 'Org2MSP', 'user', 'asset', { nodeSigner: true }),
+    connectClient(running.devnet, 'Org1MSP', 'user', 'asset', { nodeSigner: NODE_SIGNER }),
+    connectClient(running.devnet, 'Org2MSP', 'user', 'asset', { nodeSigner: NODE_SIGNER }),
   ];
   try {
-    await submitLoad(clients, 4);
-    process.stdout.write('clients  committed tx/s  p50 ms  p99 ms  committed  failed  CPU ms/tx: devnet+chaincode  client\n');
-    for (const concurrency of [1, 16, 64]) {
-      const serverCpu0 = cpuMs(running.pid);
-      const clientCpu0 = process.cpuUsage();
-      const r = await submitLoad(clients, concurrency);
-      const serverCpu = cpuMs(running.pid);
-      const clientCpu = process.cpuUsage(clientCpu0);
-      const perTx = (ms: number | undefined): string => (ms === undefined || r.count === 0 ? 'n/a' : (ms / r.count).toFixed(2));
+    const warm = await submitLoad(clients, 4, WARMUP_MS);
+    process.stdout.write(`warm-up: ${warm.count} committed in ${WARMUP_MS} ms\n`);
+    process.stdout.write('clients  committed tx/s  p50 ms  p99 ms  committed  failed  CPU ms/tx: devnet  chaincode  client  load average\n');
+    for (const concurrency of LEVELS) {
+      const server0 = cpuMs(running.pid);
+      const client0 = process.cpuUsage();
+      const r = await submitLoad(clients, concurrency, DURATION_MS);
+      const server = cpuMs(running.pid);
+      const client = process.cpuUsage(client0);
+      const devnetMs = server !== undefined && server0 !== undefined ? perTx(server.own - server0.own, r.count) : 'n/a';
+      const chaincodeMs = server !== undefined && server0 !== undefined ? perTx(server.children - server0.children, r.count) : 'n/a';
       process.stdout.write(
-        `${String(concurrency).padStart(7)}  ${r.tps.toFixed(1).padStart(15)}  ${r.p50.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${String(r.count).padStart(9)}  ${String(r.failed).padStart(6)}  ${perTx(serverCpu !== undefined && serverCpu0 !== undefined ? serverCpu - serverCpu0 : undefined).padStart(26)}  ${perTx((clientCpu.user + clientCpu.system) / 1000).padStart(6)}\n`,
+        `${String(concurrency).padStart(7)}  ${r.tps.toFixed(1).padStart(15)}  ${r.p50.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${String(r.count).padStart(9)}  ${String(r.failed).padStart(6)}  ${devnetMs.padStart(17)}  ${chaincodeMs.padStart(9)}  ${perTx((client.user + client.system) / 1000, r.count).padStart(6)}  ${load()}\n`,
       );
     }
-    const evalCpu0 = cpuMs(running.pid);
-    const eps = await evaluateLoad(clients[0], 16);
-    const evalCpu = cpuMs(running.pid);
-    const evalCpuPer = evalCpu !== undefined && evalCpu0 !== undefined ? ` (devnet+chaincode CPU ${((evalCpu - evalCpu0) / (eps * (DURATION_MS / 1000))).toFixed(2)} ms each)` : '';
-    process.stdout.write(`evaluate/s (16 clients): ${eps.toFixed(0)}${evalCpuPer}\n`);
+    if (EVALUATE) {
+      const server0 = cpuMs(running.pid);
+      const client0 = process.cpuUsage();
+      const { eps, count } = await evaluateLoad(clients[0], 16);
+      const server = cpuMs(running.pid);
+      const client = process.cpuUsage(client0);
+      const split =
+        server !== undefined && server0 !== undefined
+          ? `devnet ${perTx(server.own - server0.own, count)}, chaincode ${perTx(server.children - server0.children, count)}, client ${perTx((client.user + client.system) / 1000, count)}`
+          : 'n/a';
+      process.stdout.write(`evaluate/s (16 clients): ${eps.toFixed(0)}; CPU ms each: ${split}; load average ${load()}\n`);
+    }
   } finally {
     for (const c of clients) c.close();
     await running.stop();
   }
+  const sorted = [...startups].sort((a, b) => a - b);
   process.stdout.write(
-    `start-up of the devnet process until ready: first run ${first.readyMs.toFixed(0)} ms (creates crypto material), later run ${running.readyMs.toFixed(0)} ms, of which startDevnet ${running.startMs} ms and the rest loading modules through ts-node\n`,
+    `start-up until ready (connection file written): first run ${first.readyMs.toFixed(0)} ms (creates crypto material${first.readyMs > 5_000 ? ', may compile dist/devnet' : ''}); ` +
+      `npm run devnet afterwards: ${sorted.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${percentile(sorted, 50).toFixed(0)})\n`,
   );
-  process.stdout.write(`load average after the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(`load average after the run: ${load()}\n`);
   rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { msp } from '@hyperledger/fabric-protos';
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { DevnetError } from './errors';
-import { createCertificateAuthority, issueIdentity, loadPrivateKey, type CertificateAuthority, type NodeOU } from './msp/ca';
+import type { CertificateAuthority, NodeOU } from './msp/ca';
 import { signLowS } from './msp/ecdsa';
 import type { NetworkConfig } from './config';
 
@@ -48,6 +48,15 @@ export function serializeIdentity(mspId: string, certPem: string): Uint8Array {
   return sid.serializeBinary();
 }
 
+/**
+ * The certificate-issuing module, loaded on first use: its X.509 library takes about a quarter of
+ * a second to load, which a start with existing material (the usual case) never needs.
+ */
+function certificateAuthorityModule(): typeof import('./msp/ca') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate on-demand load in CommonJS
+  return require('./msp/ca') as typeof import('./msp/ca');
+}
+
 function writeAtomic(file: string, data: string, mode = 0o644): void {
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, data, { mode });
@@ -64,7 +73,7 @@ async function ensureCa(dir: string, domain: string): Promise<CertificateAuthori
   if (existsSync(certFile) && existsSync(keyFile)) {
     return { certPem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8'), domain };
   }
-  const ca = await createCertificateAuthority(domain);
+  const ca = await certificateAuthorityModule().createCertificateAuthority(domain);
   mkdirSync(join(dir, 'ca'), { recursive: true });
   writeAtomic(keyFile, ca.keyPem, 0o600);
   writeAtomic(certFile, ca.certPem);
@@ -82,7 +91,7 @@ async function ensureLeaf(
   const cert = join(dir, name, 'cert.pem');
   const key = join(dir, name, 'key.pem');
   if (existsSync(cert) && existsSync(key)) return { cert, key };
-  const issued = await issueIdentity(ca, { commonName, nodeOU, ...(attrs ? { attrs } : {}) });
+  const issued = await certificateAuthorityModule().issueIdentity(ca, { commonName, nodeOU, ...(attrs ? { attrs } : {}) });
   mkdirSync(join(dir, name), { recursive: true });
   writeAtomic(key, issued.keyPem, 0o600);
   writeAtomic(cert, issued.certPem);
@@ -91,7 +100,7 @@ async function ensureLeaf(
 
 function loadNode(mspId: string, files: { cert: string; key: string }): NodeIdentity {
   const certPem = readFileSync(files.cert, 'utf8');
-  const key = loadPrivateKey(readFileSync(files.key));
+  const key = createPrivateKey(readFileSync(files.key));
   return { mspId, certPem, key, serialized: serializeIdentity(mspId, certPem), sign: (m) => signLowS(key, m) };
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { DEVNET_DIR } from './paths';
 import { parseEndorsementPolicy, parsePolicy, type SignaturePolicy } from './policy/policy';
 
 const mspIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'MSP ids are letters, digits, dots and dashes');
@@ -181,4 +182,4 @@ export function loadNetworkConfig(file: string): NetworkConfig {
 }
 
 /** Path of the default network file shipped with the devnet. */
-export const DEFAULT_NETWORK_FILE = resolve(__dirname, '..', 'network.json');
+export const DEFAULT_NETWORK_FILE = resolve(DEVNET_DIR, 'network.json');

@@ -42,7 +42,7 @@ describe('devnet network file', () => {
     expect(ctl.path).to.equal(join(ROOT, 'chaincode'));
     expect(ctl.policy.rule).to.deep.equal({ nOutOf: { n: 2, rules: ids.map((_, i) => ({ signedBy: i })) } });
     const roles = (msp: string): string[] => config.organizations.find((o) => o.mspId === msp)!.identities.map((i) => `${i.name}:${i.attrs.role ?? ''}`);
-    expect(roles('StreetOfficeMSP')).to.deep.equal(['officer:officer', 'coordinator:coordinator']);
+    expect(roles('StreetOfficeMSP')).to.deep.equal(['officer:officer', 'coordinator:coordinator', 'agent:agent']);
     expect(roles('HealthMSP')).to.deep.equal(['officer:officer']);
     expect(roles('AuditOfficeMSP')).to.deep.equal(['auditor:auditor']);
   });

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DevnetError } from '../errors';
+import { DEVNET_DIR } from '../paths';
 import { ChaincodeStream } from './handler';
 import type { ChaincodeConfig } from '../config';
 
@@ -98,7 +99,7 @@ export class ChaincodeRuntime {
     const nodeArgs = (process.env.DEVNET_CHAINCODE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
     const child = spawn(
       process.execPath,
-      [...nodeArgs, '--require', join(__dirname, 'exit-with-parent.cjs'), shimCli(folder), 'server', '--chaincode-address', this.address, '--chaincode-id', this.ccid, '--module-path', folder],
+      [...nodeArgs, '--require', join(DEVNET_DIR, 'src', 'chaincode', 'exit-with-parent.cjs'), shimCli(folder), 'server', '--chaincode-address', this.address, '--chaincode-id', this.ccid, '--module-path', folder],
       {
         cwd: folder,
         stdio: ['ignore', log, log, 'ipc'],

@@ -6,7 +6,7 @@
  * `ClientIdentity.getAttributeValue` reads the attributes.
  */
 import 'reflect-metadata';
-import { webcrypto, createPrivateKey, type KeyObject } from 'node:crypto';
+import { webcrypto, createPrivateKey } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -141,9 +141,4 @@ export async function issueIdentity(ca: CertificateAuthority, options: IssueOpti
     extensions,
   });
   return { certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
-}
-
-/** Loads a PKCS#8 PEM private key for signing. */
-export function loadPrivateKey(keyPem: string | Buffer): KeyObject {
-  return createPrivateKey(keyPem);
 }
