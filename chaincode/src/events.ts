@@ -5,12 +5,13 @@
  */
 import type { CertificateBatchPart, CertificateBatchStatus, CertificateRecord, CertificateType } from './certificate/models';
 import type { CasePersonalShares, CaseRecord, CaseStep } from './evidence/models';
-import type { Account, Dispute, Eligibility, Movement, RelativeLink, Session, TimeBankPolicy } from './timebank/models';
+import type { Account, Dispute, Eligibility, Flag, Movement, RelativeLink, Session, TimeBankPolicy } from './timebank/models';
 
-/** A movement and the accounts it changed (sorted by ref). */
+/** A movement, the accounts it changed (sorted by ref) and the flags it raised for coordinators. */
 export interface MovementEvent {
   readonly movement: Movement;
   readonly accounts: readonly Account[];
+  readonly flags: readonly Flag[];
 }
 
 /** Payload of each event, by event name. */
@@ -29,7 +30,7 @@ export interface ChaincodeEventPayloads {
   readonly CasePersonalDataShared: CasePersonalShares;
   readonly TimeBankPolicySet: TimeBankPolicy;
   readonly AccountOpened: Account;
-  readonly SessionLogged: Session;
+  readonly SessionLogged: { readonly session: Session; readonly flags: readonly Flag[] };
   readonly SessionConfirmed: Session;
   readonly SessionRejected: Session;
   readonly TimeCreditMinted: MovementEvent & { readonly session: Session };
@@ -44,7 +45,8 @@ export interface ChaincodeEventPayloads {
   readonly RelativeLinked: readonly RelativeLink[];
   readonly RelativeUnlinked: { readonly link: RelativeLink; readonly reasonCode: string };
   readonly DisputeOpened: Dispute;
-  readonly DisputeResolved: { readonly dispute: Dispute; readonly movement: Movement | null; readonly accounts: readonly Account[] };
+  readonly DisputeResolved: { readonly dispute: Dispute; readonly movement: Movement | null; readonly accounts: readonly Account[]; readonly flags: readonly Flag[] };
+  readonly FlagReviewed: Flag;
 }
 
 /** An event name. */
@@ -82,4 +84,5 @@ export const CHAINCODE_EVENT_NAMES: readonly ChaincodeEventName[] = [
   'RelativeUnlinked',
   'DisputeOpened',
   'DisputeResolved',
+  'FlagReviewed',
 ];

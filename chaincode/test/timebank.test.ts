@@ -1,6 +1,6 @@
 import './support/quiet-logs';
 import { expect } from 'chai';
-import type { Account, Dispute, Eligibility, Lot, RelativeLink, Session, StatementEntry, TimeBankPolicy } from '../src/timebank/models';
+import type { Account, Dispute, Eligibility, Flag, Lot, RelativeLink, Session, StatementEntry, TimeBankPolicy } from '../src/timebank/models';
 import { Bank, type MovementResult } from './support/bank';
 import { cast, expectRefused, h, json, type Cast } from './support/fixtures';
 import { ChaincodeFailure, TestNetwork, TxValidationCode, type Endorsed } from './support/peer';
@@ -89,8 +89,10 @@ describe('TimeBankContract', function () {
     it('mints a lot linked to the session and its evidence once logged, confirmed and attested', async () => {
       const { start, end } = bank.times(90);
       const logged = await net.submit(c.streetAgent, 'timebank:LogSession', ['s-1', vol, elder, 'ELDER_VISIT', start, end]);
-      expect(json<Session>(logged.payload)).to.include({ status: 'LOGGED', minutes: 90, day: new Date(Date.parse(start) + 8 * 3_600_000).toISOString().slice(0, 10) });
-      expect(logged.event?.name).to.equal('SessionLogged');
+      const loggedResult = json<{ session: Session; flags: Flag[] }>(logged.payload);
+      expect(loggedResult.session).to.include({ status: 'LOGGED', minutes: 90, day: new Date(Date.parse(start) + 8 * 3_600_000).toISOString().slice(0, 10) });
+      expect(loggedResult.flags).to.deep.equal([]);
+      expect(logged.event).to.deep.equal({ name: 'SessionLogged', payload: loggedResult });
       const confirmed = await net.submit(c.streetOfficer, 'timebank:ConfirmSession', ['s-1']);
       expect(json<Session>(confirmed.payload)).to.include({ status: 'CONFIRMED', confirmation: 'GUARDIAN' });
       const attested = await net.submit(c.northCoordinator, 'timebank:AttestSession', ['s-1', h('evidence')]);
@@ -221,14 +223,15 @@ describe('TimeBankContract', function () {
       await bank.mint(alice, 30);
       await bank.mint(alice, 40);
       const result = await bank.redeem('r-1', alice, shop, 50);
-      const { movement, accounts } = json<MovementResult>(result.payload);
+      const { movement, accounts, flags } = json<MovementResult>(result.payload);
       expect(movement.taken).to.deep.equal([
         { ref: alice, lotId: 'L0000000001', minutes: 30 },
         { ref: alice, lotId: 'L0000000002', minutes: 20 },
       ]);
       expect(movement).to.include({ kind: 'REDEEM', amount: 50, fromRef: alice, providerRef: shop, reference: 'order-r-1' });
       expect(accounts.map((a) => [a.ref, a.timeBalance, a.time.redeemed])).to.deep.equal([[alice, 20, 50]]);
-      expect(result.event).to.deep.equal({ name: 'TimeCreditRedeemed', payload: { movement, accounts } });
+      expect(flags).to.deep.equal([]);
+      expect(result.event).to.deep.equal({ name: 'TimeCreditRedeemed', payload: { movement, accounts, flags } });
       const lots = await bank.lots(alice);
       expect(lots.lots.map((l) => [l.lotId, l.remaining])).to.deep.equal([['L0000000002', 20]]);
       const receipts = json<{ receipts: { movementId: string; amount: number }[] }>(await net.evaluate(c.auditor, 'timebank:GetReceipts', [shop, '10', '']));

@@ -223,6 +223,15 @@ export class Books {
   }
 
   /**
+   * @param ref - an account this transaction read
+   * @returns whether it is a personal account holding exactly the storage cap
+   */
+  atStorageCap(ref: string): boolean {
+    const account = this.accounts.get(ref);
+    return account !== undefined && PERSONAL_KINDS.includes(account.kind) && account.timeBalance >= this.policy.storageCapMinutes;
+  }
+
+  /**
    * Creates a lot in an account.
    *
    * @param ref - receiving account (already read)

@@ -22,6 +22,8 @@ import {
   type Account,
   type Dispute,
   type Eligibility,
+  type Flag,
+  type FlagCode,
   type Lot,
   type LotPart,
   type LotSource,
@@ -29,6 +31,7 @@ import {
   type MovementKind,
   type Receipt,
   type RelativeLink,
+  type ServedDay,
   type Session,
   type StatementEntry,
   type TimeBankPolicy,
@@ -43,6 +46,8 @@ const MOVEMENT = 'tbMove';
 const RECEIPT = 'tbReceipt';
 const SESSION = 'tbSession';
 const DAY = 'tbDay';
+const SERVED_DAY = 'tbServedDay';
+const FLAG = 'tbFlag';
 const ELIGIBILITY = 'tbEligibility';
 const RELATIVE = 'tbRelative';
 const DISPUTE = 'tbDispute';
@@ -107,10 +112,11 @@ const PARAMETERS = {
   subjectType: 'SESSION or MOVEMENT',
   subjectId: 'the disputed session or movement id',
   detailsHash: `hash of the complaint kept off chain: ${HASH}`,
-  outcome: 'DISMISSED, COMPENSATED or REVERSED',
-  notesHash: `hash of the coordinator's decision kept off chain: ${HASH}`,
+  outcome: 'ResolveDispute: DISMISSED, COMPENSATED or REVERSED; ReviewFlag: CLEARED or CONFIRMED',
+  notesHash: `hash of the coordinator's decision or review notes kept off chain: ${HASH}`,
   points: 'decimal 1-1,000,000',
   proposalHash: `hash of the proposal or decision: ${HASH}`,
+  flagId: 'flag id: <sessionId>/<code> or <movementId>/<code>',
 };
 
 /** The ledger's rules for the time bank. */
@@ -335,7 +341,7 @@ export class TimeBankContract extends Contract {
    *   session id); `TIMEBANK.SESSION_OVERLAP`; `TIMEBANK.DAILY_CAP_EXCEEDED`
    */
   @Transaction()
-  @ReturnsJson(S.SESSION)
+  @ReturnsJson(S.SESSION_LOGGED)
   async LogSession(ctx: CtlContext, sessionId: string, volunteerRef: string, beneficiaryRef: string, serviceType: string, startAt: string, endAt: string): Promise<string> {
     const id = new Input('TIMEBANK', 'session').id('sessionId', sessionId);
     const input = new Input('TIMEBANK', `session ${id}`);
@@ -361,9 +367,12 @@ export class TimeBankContract extends Contract {
     if ((await ctx.getJson<Session>(key)) !== undefined) throw new ChaincodeError('TIMEBANK.ALREADY_EXISTS', id, `session ${id} was already logged`);
 
     const day = localDay(start, policy.dayOffsetMinutes);
-    const days = await Promise.all([-1, 0, 1].map(async (d) => this.volunteerDay(ctx, volunteer, shiftDay(day, d))));
+    // A session lasts at most a day, so only the day before, the day and the day after can overlap.
+    const around = [-1, 0, 1].map((d) => shiftDay(day, d));
+    const days = await Promise.all(around.map(async (d) => this.volunteerDay(ctx, volunteer, d)));
+    const overlaps = (other: { readonly startAt: string; readonly endAt: string }): boolean => other.startAt < end && start < other.endAt;
     for (const other of days.flatMap((d) => d.sessions)) {
-      if (other.startAt < end && start < other.endAt) {
+      if (overlaps(other)) {
         throw new ChaincodeError('TIMEBANK.SESSION_OVERLAP', id, `session ${id} overlaps session ${other.sessionId} of volunteer ${volunteer}`);
       }
     }
@@ -401,12 +410,67 @@ export class TimeBankContract extends Contract {
     const updatedDay: VolunteerDay = {
       ...today,
       minutes: today.minutes + minutes,
-      sessions: [...today.sessions, { sessionId: id, startAt: start, endAt: end }].sort((a, b) => (a.startAt < b.startAt ? -1 : 1)),
+      sessions: [...today.sessions, { sessionId: id, startAt: start, endAt: end, beneficiaryRef: beneficiary }].sort((a, b) => (a.startAt < b.startAt ? -1 : 1)),
+    };
+
+    // Patterns coordinators should look at; none of them blocks the session.
+    const volunteerServed = (await Promise.all(around.map(async (d) => this.servedDay(ctx, volunteer, d)))).flatMap((d) => d.sessions);
+    const beneficiaryServed = await Promise.all(around.map(async (d) => this.servedDay(ctx, beneficiary, d)));
+    const beneficiaryVolunteering = (await Promise.all(around.map(async (d) => this.volunteerDay(ctx, beneficiary, d)))).flatMap((d) => d.sessions);
+    const found: { code: FlagCode; refs: string[]; sessions: string[]; detail: string }[] = [];
+    if (updatedDay.minutes === policy.dailyCapMinutes) {
+      found.push({ code: 'DAILY_CAP_REACHED', refs: [volunteer], sessions: [], detail: `the volunteer reached the daily cap of ${policy.dailyCapMinutes} minutes on ${day}` });
+    }
+    const twice = beneficiaryServed.flatMap((d) => d.sessions).filter(overlaps);
+    if (twice.length > 0) {
+      found.push({
+        code: 'OVERLAPPING_BENEFICIARY_SESSIONS',
+        refs: [beneficiary, volunteer, ...twice.map((o) => o.volunteerRef)],
+        sessions: twice.map((o) => o.sessionId),
+        detail: `the beneficiary was already being served by another volunteer from ${twice[0]?.startAt ?? ''}`,
+      });
+    }
+    const served = volunteerServed.filter(overlaps);
+    if (served.length > 0) {
+      found.push({
+        code: 'VOLUNTEER_SERVED_DURING_SESSION',
+        refs: [volunteer, ...served.map((o) => o.volunteerRef)],
+        sessions: served.map((o) => o.sessionId),
+        detail: 'the volunteer was being served in another session at the same time',
+      });
+    }
+    const busy = beneficiaryVolunteering.filter(overlaps);
+    if (busy.length > 0) {
+      found.push({
+        code: 'BENEFICIARY_VOLUNTEERING_DURING_SESSION',
+        refs: [beneficiary, volunteer],
+        sessions: busy.map((o) => o.sessionId),
+        detail: 'the beneficiary logged a session as a volunteer at the same time',
+      });
+    }
+    const reciprocal = beneficiaryVolunteering.filter((o) => o.beneficiaryRef === volunteer);
+    if (reciprocal.length > 0) {
+      found.push({
+        code: 'RECIPROCAL_SESSIONS',
+        refs: [volunteer, beneficiary],
+        sessions: reciprocal.map((o) => o.sessionId),
+        detail: `the beneficiary served the volunteer between ${around[0] ?? ''} and ${around[2] ?? ''} (a possible circular trade)`,
+      });
+    }
+    const flags: Flag[] = [];
+    for (const f of found) flags.push(await this.raise(ctx, `${id}/${f.code}`, f.code, f.refs, [id, ...f.sessions], null, f.detail));
+
+    const servedToday = beneficiaryServed[1] ?? { ref: beneficiary, day, sessions: [] };
+    const updatedServed: ServedDay = {
+      ...servedToday,
+      sessions: [...servedToday.sessions, { sessionId: id, volunteerRef: volunteer, startAt: start, endAt: end }].sort((a, b) => (a.startAt < b.startAt ? -1 : 1)),
     };
     await ctx.putJson(key, session);
     await ctx.putJson(ctx.key(DAY, volunteer, day), updatedDay);
-    ctx.emit('SessionLogged', session);
-    return canonicalJson(session);
+    await ctx.putJson(ctx.key(SERVED_DAY, beneficiary, day), updatedServed);
+    const result = { session, flags };
+    ctx.emit('SessionLogged', result);
+    return canonicalJson(result);
   }
 
   /**
@@ -490,8 +554,9 @@ export class TimeBankContract extends Contract {
     const attested: Session = { ...session, status: 'ATTESTED', attestedAt: ctx.now(), attestedBy: ref(actor), evidenceHash: evidence, lotId: lot.lotId };
     await ctx.putJson(ctx.key(SESSION, id), attested);
     await ctx.putJson(ctx.key(MOVEMENT, movementId), movement);
+    const flags = await this.storageCapFlags(ctx, books, [volunteer], movementId, [id]);
     const accounts = await books.flush();
-    const result = { session: attested, movement, accounts };
+    const result = { session: attested, movement, accounts, flags };
     ctx.emit('TimeCreditMinted', result);
     return canonicalJson(result);
   }
@@ -524,6 +589,10 @@ export class TimeBankContract extends Contract {
       minutes: day.minutes - session.minutes,
       sessions: day.sessions.filter((s) => s.sessionId !== id),
     });
+    const served = await this.servedDay(ctx, session.beneficiaryRef, session.day);
+    if (served.sessions.some((s) => s.sessionId === id)) {
+      await ctx.putJson(ctx.key(SERVED_DAY, session.beneficiaryRef, session.day), { ...served, sessions: served.sessions.filter((s) => s.sessionId !== id) });
+    }
     const rejected: Session = { ...session, status: 'REJECTED', rejectedAt: ctx.now(), rejectedBy: ref(actor), rejectionReason: reason };
     await ctx.putJson(ctx.key(SESSION, id), rejected);
     ctx.emit('SessionRejected', rejected);
@@ -735,10 +804,10 @@ export class TimeBankContract extends Contract {
       created: [],
       expired,
     });
-    if (total === 0) return canonicalJson({ movement, accounts: [] });
+    if (total === 0) return canonicalJson({ movement, accounts: [], flags: [] });
     await ctx.putJson(ctx.key(MOVEMENT, id), movement);
     const accounts = await books.flush();
-    const result = { movement, accounts };
+    const result = { movement, accounts, flags: [] };
     ctx.emit('TimeCreditExpired', result);
     return canonicalJson(result);
   }
@@ -1031,8 +1100,9 @@ export class TimeBankContract extends Contract {
       resolvedBy: ref(actor),
     };
     await ctx.putJson(key, resolved);
+    const flags = movement === null || to === null ? [] : await this.storageCapFlags(ctx, books, [to], movementId, []);
     const accounts = await books.flush();
-    const payload = { dispute: resolved, movement, accounts };
+    const payload = { dispute: resolved, movement, accounts, flags };
     ctx.emit('DisputeResolved', payload);
     return canonicalJson(payload);
   }
@@ -1148,6 +1218,74 @@ export class TimeBankContract extends Contract {
     });
   }
 
+  // ---- flags ---------------------------------------------------------------------------
+
+  /**
+   * A coordinator reviews a flag: CLEARED (nothing wrong) or CONFIRMED (abuse; settle it with a
+   * dispute). A flag is reviewed once.
+   *
+   * @param ctx - transaction context
+   * @param flagId - the flag
+   * @param outcome - CLEARED or CONFIRMED
+   * @param notesHash - hash of the review notes kept off chain
+   * @returns the flag as JSON; event `FlagReviewed`
+   * @throws ChaincodeError `AUTH.DENIED` unless coordinator of a street office;
+   *   `TIMEBANK.INVALID_ARGUMENT`; `TIMEBANK.NOT_FOUND`; `TIMEBANK.INVALID_STATE` unless OPEN
+   */
+  @Transaction()
+  @ReturnsJson(S.FLAG)
+  async ReviewFlag(ctx: CtlContext, flagId: string, outcome: string, notesHash: string): Promise<string> {
+    const input = new Input('TIMEBANK', flagId);
+    const id = input.text('flagId', flagId, 1, 300);
+    const result = input.oneOf('outcome', outcome, ['CLEARED', 'CONFIRMED'] as const);
+    const notes = input.hash('notesHash', notesHash);
+    const actor = ctx.actor();
+    authorize(actor, 'review', `flag ${id}`, { roles: ['coordinator'], msps: streetOffices() });
+    const key = ctx.key(FLAG, id);
+    const flag = await ctx.getJson<Flag>(key);
+    if (flag === undefined) throw new ChaincodeError('TIMEBANK.NOT_FOUND', id, `flag ${id} does not exist`);
+    if (flag.status !== 'OPEN') throw new ChaincodeError('TIMEBANK.INVALID_STATE', id, `flag ${id} was already reviewed (${flag.status})`);
+    const reviewed: Flag = { ...flag, status: result, reviewedAt: ctx.now(), reviewedBy: ref(actor), notesHash: notes };
+    await ctx.putJson(key, reviewed);
+    ctx.emit('FlagReviewed', reviewed);
+    return canonicalJson(reviewed);
+  }
+
+  /**
+   * @param ctx - transaction context
+   * @param flagId - the flag
+   * @returns the flag as JSON
+   * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`, `TIMEBANK.NOT_FOUND`
+   */
+  @Transaction(false)
+  @ReturnsJson(S.FLAG)
+  async GetFlag(ctx: CtlContext, flagId: string): Promise<string> {
+    authorize(ctx.actor(), 'read', `flag ${flagId}`, READERS);
+    const id = new Input('TIMEBANK', flagId).text('flagId', flagId, 1, 300);
+    const flag = await ctx.getJson<Flag>(ctx.key(FLAG, id));
+    if (flag === undefined) throw new ChaincodeError('TIMEBANK.NOT_FOUND', id, `flag ${id} does not exist`);
+    return canonicalJson(flag);
+  }
+
+  /**
+   * One page of all flags, by flag id (coordinators' queues come from the read model, fed by the
+   * events that carry the flags).
+   *
+   * @param ctx - transaction context
+   * @param pageSize - 1 to 500
+   * @param bookmark - '' for the first page
+   * @returns `{flags, bookmark}` as JSON
+   * @throws ChaincodeError `AUTH.DENIED`, `TIMEBANK.INVALID_ARGUMENT`
+   */
+  @Transaction(false)
+  @ReturnsJson(S.FLAG_PAGE)
+  async ListFlags(ctx: CtlContext, pageSize: string, bookmark: string): Promise<string> {
+    authorize(ctx.actor(), 'list', 'flags', READERS);
+    const input = new Input('TIMEBANK', 'flags');
+    const page = await ctx.page<Flag>(FLAG, [], input.integerArg('pageSize', pageSize, 1, MAX_PAGE), input.bookmark('bookmark', bookmark));
+    return canonicalJson({ flags: page.items, bookmark: page.bookmark });
+  }
+
   // ---- helpers --------------------------------------------------------------------------
 
   private async policy(ctx: CtlContext): Promise<TimeBankPolicy> {
@@ -1162,6 +1300,10 @@ export class TimeBankContract extends Contract {
 
   private async volunteerDay(ctx: CtlContext, volunteer: string, day: string): Promise<VolunteerDay> {
     return (await ctx.getJson<VolunteerDay>(ctx.key(DAY, volunteer, day))) ?? { ref: volunteer, day, minutes: 0, sessions: [] };
+  }
+
+  private async servedDay(ctx: CtlContext, beneficiary: string, day: string): Promise<ServedDay> {
+    return (await ctx.getJson<ServedDay>(ctx.key(SERVED_DAY, beneficiary, day))) ?? { ref: beneficiary, day, sessions: [] };
   }
 
   private movementInput(movementId: string): { id: string; input: Input } {
@@ -1235,10 +1377,52 @@ export class TimeBankContract extends Contract {
   ): Promise<string> {
     const movement = this.movement(ctx, body);
     await ctx.putJson(ctx.key(MOVEMENT, movement.movementId), movement);
+    const receiver = body.asset === 'TIME' && body.toRef !== null ? [body.toRef] : [];
+    const flags = await this.storageCapFlags(ctx, books, receiver, movement.movementId, []);
     const accounts = await books.flush();
-    const result = { movement, accounts };
+    const result = { movement, accounts, flags };
     ctx.emit(event, result);
     return canonicalJson(result);
+  }
+
+  /** Raises STORAGE_CAP_REACHED for each personal account the movement filled to the cap. */
+  private async storageCapFlags(ctx: CtlContext, books: Books, refs: readonly string[], movementId: string, sessionIds: readonly string[]): Promise<Flag[]> {
+    const flags: Flag[] = [];
+    for (const account of refs) {
+      if (!books.atStorageCap(account)) continue;
+      const detail = `the account holds the storage cap of ${books.policy.storageCapMinutes} minutes`;
+      flags.push(await this.raise(ctx, `${movementId}/STORAGE_CAP_REACHED`, 'STORAGE_CAP_REACHED', [account], sessionIds, movementId, detail));
+    }
+    return flags;
+  }
+
+  /** Records a flag for coordinators. */
+  private async raise(
+    ctx: CtlContext,
+    flagId: string,
+    code: FlagCode,
+    accountRefs: readonly string[],
+    sessionIds: readonly string[],
+    movementId: string | null,
+    detail: string,
+  ): Promise<Flag> {
+    const flag: Flag = {
+      flagId,
+      code,
+      accountRefs: [...new Set(accountRefs)].sort(),
+      sessionIds: [...new Set(sessionIds)],
+      movementId,
+      detail,
+      raisedAt: ctx.now(),
+      raisedBy: ref(ctx.actor()),
+      txId: ctx.txId(),
+      status: 'OPEN',
+      reviewedAt: null,
+      reviewedBy: null,
+      notesHash: null,
+    };
+    await ctx.putJson(ctx.key(FLAG, flagId), flag);
+    return flag;
   }
 }
 

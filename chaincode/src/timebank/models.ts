@@ -229,7 +229,58 @@ export interface VolunteerDay {
   readonly ref: string;
   readonly day: string;
   readonly minutes: number;
-  readonly sessions: readonly { readonly sessionId: string; readonly startAt: string; readonly endAt: string }[];
+  /** `beneficiaryRef` is absent on entries logged before it was recorded. */
+  readonly sessions: readonly { readonly sessionId: string; readonly startAt: string; readonly endAt: string; readonly beneficiaryRef?: string }[];
+}
+
+/** Sessions in which a person was served on one local day (key `tbServedDay/<ref>/<day>`). */
+export interface ServedDay {
+  readonly ref: string;
+  readonly day: string;
+  readonly sessions: readonly { readonly sessionId: string; readonly volunteerRef: string; readonly startAt: string; readonly endAt: string }[];
+}
+
+/** Patterns the chaincode flags for coordinators (DESIGN.md §6: caps hit, overlapping sessions, circular trades). */
+export const FLAG_CODES = [
+  'DAILY_CAP_REACHED',
+  'STORAGE_CAP_REACHED',
+  'OVERLAPPING_BENEFICIARY_SESSIONS',
+  'VOLUNTEER_SERVED_DURING_SESSION',
+  'BENEFICIARY_VOLUNTEERING_DURING_SESSION',
+  'RECIPROCAL_SESSIONS',
+] as const;
+/** A flag code. */
+export type FlagCode = (typeof FLAG_CODES)[number];
+
+/** Review states of a flag. */
+export const FLAG_STATUSES = ['OPEN', 'CLEARED', 'CONFIRMED'] as const;
+/** A flag's review state. */
+export type FlagStatus = (typeof FLAG_STATUSES)[number];
+
+/**
+ * A suspicious pattern the chaincode noticed while recording something it allows (key
+ * `tbFlag/<flagId>`). It blocks nothing: a coordinator reviews it, and a confirmed abuse is
+ * settled like any other, by a dispute and a compensating movement.
+ */
+export interface Flag {
+  /** `<sessionId>/<code>` or `<movementId>/<code>`. */
+  readonly flagId: string;
+  readonly code: FlagCode;
+  /** The accounts concerned, sorted. */
+  readonly accountRefs: readonly string[];
+  /** The session that raised it first, then the sessions it relates to. */
+  readonly sessionIds: readonly string[];
+  readonly movementId: string | null;
+  /** What was seen, in a sentence (no personal data: references, times, minutes). */
+  readonly detail: string;
+  readonly raisedAt: string;
+  readonly raisedBy: ActorRef;
+  readonly txId: string;
+  readonly status: FlagStatus;
+  readonly reviewedAt: string | null;
+  readonly reviewedBy: ActorRef | null;
+  /** Hash of the coordinator's review notes kept off chain. */
+  readonly notesHash: string | null;
 }
 
 /** A civil-affairs attestation that an account may redeem from a date. */

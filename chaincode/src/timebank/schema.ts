@@ -93,9 +93,28 @@ export const MOVEMENT = model<M.Movement>('Movement', 'One movement of credits o
   by: ACTOR_REF,
 });
 
-export const MOVEMENT_RESULT = model<{ movement: M.Movement; accounts: readonly M.Account[] }>('MovementResult', 'A movement and the accounts it changed.', {
+export const FLAG = model<M.Flag>('Flag', 'A suspicious pattern noticed while recording an allowed action, for coordinators to review.', {
+  flagId: string('<sessionId>/<code> or <movementId>/<code>'),
+  code: oneOf(M.FLAG_CODES, 'the pattern'),
+  accountRefs: arrayOf(hash('account'), 'the accounts concerned, sorted'),
+  sessionIds: arrayOf(string('session id'), 'the session that raised it, then the sessions it relates to'),
+  movementId: nullable(string('the movement that raised it')),
+  detail: string('what was seen (references, times, minutes; no personal data)'),
+  raisedAt: time('transaction time'),
+  raisedBy: ACTOR_REF,
+  txId: string('the transaction that raised it'),
+  status: oneOf(M.FLAG_STATUSES, 'OPEN until a coordinator reviews it'),
+  reviewedAt: nullable(time('review time')),
+  reviewedBy: nullable(ACTOR_REF),
+  notesHash: nullable(hash("hash of the coordinator's review notes")),
+});
+
+const FLAGS = arrayOf(FLAG, 'flags this transaction raised for coordinators (usually none)');
+
+export const MOVEMENT_RESULT = model<{ movement: M.Movement; accounts: readonly M.Account[]; flags: readonly M.Flag[] }>('MovementResult', 'A movement, the accounts it changed and the flags it raised.', {
   movement: MOVEMENT,
   accounts: arrayOf(ACCOUNT, 'changed accounts, by ref'),
+  flags: FLAGS,
 });
 
 const STATEMENT_ENTRY = model<M.StatementEntry>('StatementEntry', 'One line of an account statement.', {
@@ -135,11 +154,21 @@ export const SESSION = model<M.Session>('Session', 'A volunteer service session 
   rejectionReason: nullable(string('rejection reason code')),
 });
 
-export const MINT_RESULT = model<{ session: M.Session; movement: M.Movement; accounts: readonly M.Account[] }>(
+export const MINT_RESULT = model<{ session: M.Session; movement: M.Movement; accounts: readonly M.Account[]; flags: readonly M.Flag[] }>(
   'TimeCreditMinted',
-  'The attested session, the minting movement and the changed account.',
-  { session: SESSION, movement: MOVEMENT, accounts: arrayOf(ACCOUNT, 'changed accounts') },
+  'The attested session, the minting movement, the changed account and the flags raised.',
+  { session: SESSION, movement: MOVEMENT, accounts: arrayOf(ACCOUNT, 'changed accounts'), flags: FLAGS },
 );
+
+export const SESSION_LOGGED = model<{ session: M.Session; flags: readonly M.Flag[] }>('SessionLogged', 'The logged session and the flags it raised.', {
+  session: SESSION,
+  flags: FLAGS,
+});
+
+export const FLAG_PAGE = model<{ flags: readonly M.Flag[]; bookmark: string }>('FlagPage', 'One page of flags, by flag id.', {
+  flags: arrayOf(FLAG, 'by flag id'),
+  bookmark: string("pass back for the next page; '' on the last"),
+});
 
 const RECEIPT = model<M.Receipt>('Receipt', 'What a provider received.', {
   providerRef: hash('the provider'),
@@ -185,10 +214,10 @@ export const DISPUTE = model<M.Dispute>('Dispute', 'A dispute about a session or
   resolvedBy: nullable(ACTOR_REF),
 });
 
-export const DISPUTE_RESULT = model<{ dispute: M.Dispute; movement: M.Movement | null; accounts: readonly M.Account[] }>(
+export const DISPUTE_RESULT = model<{ dispute: M.Dispute; movement: M.Movement | null; accounts: readonly M.Account[]; flags: readonly M.Flag[] }>(
   'DisputeResolved',
-  'The resolved dispute, its compensating movement (null when dismissed) and the changed accounts.',
-  { dispute: DISPUTE, movement: nullable(MOVEMENT), accounts: arrayOf(ACCOUNT, 'changed accounts') },
+  'The resolved dispute, its compensating movement (null when dismissed), the changed accounts and the flags raised.',
+  { dispute: DISPUTE, movement: nullable(MOVEMENT), accounts: arrayOf(ACCOUNT, 'changed accounts'), flags: FLAGS },
 );
 
 export const LOTS = model<{ ref: string; balance: number; available: number; lots: readonly M.Lot[] }>('AccountLots', "An account's unspent lots.", {

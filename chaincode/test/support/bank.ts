@@ -2,7 +2,7 @@
  * Test helper for the time bank: opens accounts and mints credit through the real session
  * flow (log, confirm, attest), with session times the tests need not think about.
  */
-import type { Account, Lot, Movement, TimeBankPolicy } from '../../src/timebank/models';
+import type { Account, Flag, Lot, Movement, TimeBankPolicy } from '../../src/timebank/models';
 import { DEFAULT_POLICY } from '../../src/timebank/policy';
 import type { Cast } from './fixtures';
 import { h, json } from './fixtures';
@@ -13,6 +13,7 @@ import type { Committed, TestNetwork } from './peer';
 export interface MovementResult {
   readonly movement: Movement;
   readonly accounts: Account[];
+  readonly flags: Flag[];
 }
 
 export class Bank {
