@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { CaseRecord, CaseStep, CaseTrace } from '../src/evidence/models';
 import { verifyChain } from '../src/evidence/rules';
 import { ZERO_HASH } from '../src/shared/input';
-import { cast, expectRefused, h, json, type Cast } from './support/fixtures';
+import { cast, expectRefused, h, identity, json, type Cast } from './support/fixtures';
 import type { TestIdentity } from './support/identities';
 import { CommitFailure, TestNetwork, TxValidationCode, type Committed } from './support/peer';
 
@@ -272,6 +272,11 @@ describe('EvidenceContract', function () {
       await d.step(c.streetOfficer, 'ACCEPTED');
       await d.step(c.streetOfficer, 'COMPLETED');
       await expectRefused(net, () => d.submit(c.streetCoordinator, d.args('EVALUATED', { level: 3 })), 'AUTH.DENIED');
+      // Agents act for residents from the street offices only.
+      const departmentAgent = await identity('HealthMSP', 'portal-h1', { role: 'agent' });
+      await expectRefused(net, () => d.submit(departmentAgent, d.args('EVALUATED', { level: 3 })), 'AUTH.DENIED', 'HealthMSP');
+      await expectRefused(net, () => net.evaluate(departmentAgent, 'evidence:GetCase', ['case-1']), 'AUTH.DENIED');
+      expect(json<{ caseId: string }>(await net.evaluate(c.northAgent, 'evidence:GetCase', ['case-1'])).caseId).to.equal('case-1');
       await d.step(c.streetAgent, 'EVALUATED', { level: 1 });
       await d.step(c.streetOfficer, 'APPEALED');
       await expectRefused(net, () => d.submit(c.fakeAuditor, d.args('APPEAL_DECIDED', { outcome: 'UPHELD' })), 'AUTH.DENIED');

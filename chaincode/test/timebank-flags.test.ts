@@ -7,7 +7,7 @@ import './support/quiet-logs';
 import { expect } from 'chai';
 import type { Flag, Session } from '../src/timebank/models';
 import { Bank, type MovementResult } from './support/bank';
-import { cast, expectRefused, h, json, type Cast } from './support/fixtures';
+import { cast, expectRefused, h, identity, json, type Cast } from './support/fixtures';
 import type { Committed } from './support/peer';
 import { TestNetwork } from './support/peer';
 
@@ -127,6 +127,9 @@ describe('TimeBankContract: flags for coordinators', function () {
     } while (bookmark !== '');
     expect(ids).to.deep.equal(['s-2/OVERLAPPING_BENEFICIARY_SESSIONS', 's-3/RECIPROCAL_SESSIONS']);
     await expectRefused(net, () => net.evaluate(c.streetUser, 'timebank:ListFlags', ['10', '']), 'AUTH.DENIED');
+    const departmentAgent = await identity('CivilAffairsMSP', 'portal-c1', { role: 'agent' });
+    await expectRefused(net, () => net.evaluate(departmentAgent, 'timebank:ListFlags', ['10', '']), 'AUTH.DENIED', 'CivilAffairsMSP');
+    expect(json<{ flags: Flag[] }>(await net.evaluate(c.northAgent, 'timebank:ListFlags', ['10', ''])).flags).to.have.length(2);
     await expectRefused(net, () => net.evaluate(c.auditor, 'timebank:ListFlags', ['0', '']), 'TIMEBANK.INVALID_ARGUMENT', 'pageSize');
     expect(json<Session>(await net.evaluate(c.auditor, 'timebank:GetSession', ['s-3'])).status).to.equal('LOGGED');
   });

@@ -38,8 +38,8 @@ const PERSONAL = 'casePersonal';
 /** Longest `refs` argument, in characters. */
 const MAX_REFS_JSON = 8192;
 
-/** Who may read evidence: every identity with a role, no anonymous client identities. */
-const READERS: AccessRule = { roles: ['officer', 'coordinator', 'auditor', 'admin', 'agent'] };
+/** Who may read evidence: every identity with a role (agents: of a street office), no anonymous client identities. */
+const READERS: readonly AccessRule[] = [{ roles: ['officer', 'coordinator', 'auditor', 'admin'] }, { roles: ['agent'], msps: networkRoles().streetOfficeMsps }];
 
 function seqAttr(seq: number): string {
   return String(seq).padStart(8, '0');
@@ -121,7 +121,7 @@ export class EvidenceContract extends Contract {
   @Transaction(false)
   @ReturnsJson(CASE_RECORD)
   async GetCase(ctx: CtlContext, caseId: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `case ${caseId}`, READERS);
+    authorize(ctx.actor(), 'read', `case ${caseId}`, ...READERS);
     return canonicalJson(await this.loadCase(ctx, new Input('EVIDENCE', caseId).id('caseId', caseId)));
   }
 
@@ -135,7 +135,7 @@ export class EvidenceContract extends Contract {
   @Transaction(false)
   @ReturnsJson(CASE_STEP)
   async GetStep(ctx: CtlContext, caseId: string, seq: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `case ${caseId}`, READERS);
+    authorize(ctx.actor(), 'read', `case ${caseId}`, ...READERS);
     const input = new Input('EVIDENCE', caseId);
     const id = input.id('caseId', caseId);
     const n = input.integerArg('seq', seq, 1, MAX_SEQ);
@@ -155,7 +155,7 @@ export class EvidenceContract extends Contract {
   @Transaction(false)
   @ReturnsJson(CASE_TRACE)
   async Trace(ctx: CtlContext, caseId: string): Promise<string> {
-    authorize(ctx.actor(), 'trace', `case ${caseId}`, READERS);
+    authorize(ctx.actor(), 'trace', `case ${caseId}`, ...READERS);
     const id = new Input('EVIDENCE', caseId).id('caseId', caseId);
     const record = await this.loadCase(ctx, id);
     const steps = (await ctx.list<CaseStep>(STEP, [id])).map((e) => e.value);
@@ -277,7 +277,7 @@ export class EvidenceContract extends Contract {
   @Transaction(false)
   @ReturnsJson(CASE_PERSONAL_SHARES_CHECK)
   async GetPersonalDataShares(ctx: CtlContext, caseId: string): Promise<string> {
-    authorize(ctx.actor(), 'read the sharings of', `case ${caseId}`, READERS);
+    authorize(ctx.actor(), 'read the sharings of', `case ${caseId}`, ...READERS);
     const id = new Input('EVIDENCE', caseId).id('caseId', caseId);
     const key = ctx.key(PERSONAL, id);
     const record = await ctx.getJson<CasePersonalShares>(key);

@@ -85,9 +85,12 @@ export function authorizeStep(actor: Actor, stepType: StepType, caseId: string, 
     throw new ChaincodeError('AUTH.DENIED', caseId, `${actor.msp}/${actor.cn} may not append a ${stepType} step to case ${caseId}`);
   };
   switch (stepType) {
-    case 'EVALUATED':
-      if (actor.role !== 'agent' && actor.role !== 'officer') deny();
+    case 'EVALUATED': {
+      // The resident rates through the portal, whose agent identities live in the street offices.
+      const agent = actor.role === 'agent' && roles.streetOfficeMsps.includes(actor.msp);
+      if (!agent && actor.role !== 'officer') deny();
       return;
+    }
     case 'APPEAL_DECIDED': {
       const auditor = actor.role === 'auditor' && roles.auditMsps.includes(actor.msp);
       const streetOfficer = actor.role === 'officer' && roles.streetOfficeMsps.includes(actor.msp);

@@ -57,8 +57,8 @@ export const MAX_POINTS = 1_000_000;
 /** Largest page of a paginated read. */
 export const MAX_PAGE = 500;
 
-/** Who may read the time bank: identities with a role. */
-const READERS: AccessRule = { roles: ['officer', 'coordinator', 'auditor', 'admin', 'agent'] };
+/** Who may read the time bank: identities with a role (agents: of a street office). */
+const READERS: readonly AccessRule[] = [{ roles: ['officer', 'coordinator', 'auditor', 'admin'] }, { roles: ['agent'], msps: networkRoles().streetOfficeMsps }];
 
 function ref(actor: Actor): ActorRef {
   return { msp: actor.msp, cn: actor.cn };
@@ -163,7 +163,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.POLICY)
   async GetPolicy(ctx: CtlContext): Promise<string> {
-    authorize(ctx.actor(), 'read', 'the time-bank policy', READERS);
+    authorize(ctx.actor(), 'read', 'the time-bank policy', ...READERS);
     return canonicalJson(await this.policy(ctx));
   }
 
@@ -227,7 +227,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.ACCOUNT)
   async GetAccount(ctx: CtlContext, accountRef: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
+    authorize(ctx.actor(), 'read', `account ${accountRef}`, ...READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
     return canonicalJson(await new Books(ctx, DEFAULT_POLICY).account(account));
   }
@@ -244,7 +244,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.LOTS)
   async GetLots(ctx: CtlContext, accountRef: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
+    authorize(ctx.actor(), 'read', `account ${accountRef}`, ...READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
     const books = new Books(ctx, DEFAULT_POLICY);
     const record = await books.account(account);
@@ -266,7 +266,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.STATEMENT_PAGE)
   async GetStatement(ctx: CtlContext, accountRef: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
+    authorize(ctx.actor(), 'read', `account ${accountRef}`, ...READERS);
     const input = new Input('TIMEBANK', accountRef);
     const account = input.hash('accountRef', accountRef);
     const size = input.integerArg('pageSize', pageSize, 1, MAX_PAGE);
@@ -288,7 +288,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.ACCOUNT_PAGE)
   async ListAccounts(ctx: CtlContext, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx.actor(), 'list', 'accounts', READERS);
+    authorize(ctx.actor(), 'list', 'accounts', ...READERS);
     const input = new Input('TIMEBANK', 'accounts');
     const page = await ctx.page<Account>(ACCOUNT, [], input.integerArg('pageSize', pageSize, 1, MAX_PAGE), input.bookmark('bookmark', bookmark));
     return canonicalJson({ accounts: page.items, bookmark: page.bookmark });
@@ -305,7 +305,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.TOTALS_RESULT)
   async GetTotals(ctx: CtlContext): Promise<string> {
-    authorize(ctx.actor(), 'read', 'time-bank totals', READERS);
+    authorize(ctx.actor(), 'read', 'time-bank totals', ...READERS);
     const totals = { accounts: 0, outstanding: 0, minted: 0, redeemed: 0, expired: 0, reversed: 0, transferredIn: 0, transferredOut: 0, points: 0, pointsAwarded: 0, pointsExchanged: 0 };
     for (const { value: a } of await ctx.list<Account>(ACCOUNT, [])) {
       totals.accounts += 1;
@@ -608,7 +608,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.SESSION)
   async GetSession(ctx: CtlContext, sessionId: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `session ${sessionId}`, READERS);
+    authorize(ctx.actor(), 'read', `session ${sessionId}`, ...READERS);
     return canonicalJson(await this.session(ctx, new Input('TIMEBANK', 'session').id('sessionId', sessionId)));
   }
 
@@ -821,7 +821,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.MOVEMENT)
   async GetMovement(ctx: CtlContext, movementId: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `movement ${movementId}`, READERS);
+    authorize(ctx.actor(), 'read', `movement ${movementId}`, ...READERS);
     const input = new Input('TIMEBANK', movementId);
     const id = input.text('movementId', movementId, 1, 200);
     const movement = await ctx.getJson<Movement>(ctx.key(MOVEMENT, id));
@@ -842,7 +842,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.RECEIPT_PAGE)
   async GetReceipts(ctx: CtlContext, providerRef: string, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `receipts of ${providerRef}`, READERS);
+    authorize(ctx.actor(), 'read', `receipts of ${providerRef}`, ...READERS);
     const input = new Input('TIMEBANK', providerRef);
     const provider = input.hash('providerRef', providerRef);
     const page = await ctx.page<Receipt>(RECEIPT, [provider], input.integerArg('pageSize', pageSize, 1, MAX_PAGE), input.bookmark('bookmark', bookmark));
@@ -888,7 +888,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.ELIGIBILITY)
   async GetEligibility(ctx: CtlContext, accountRef: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
+    authorize(ctx.actor(), 'read', `account ${accountRef}`, ...READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
     const record = await ctx.getJson<Eligibility>(ctx.key(ELIGIBILITY, account));
     if (record === undefined) throw new ChaincodeError('TIMEBANK.NOT_FOUND', account, `account ${account} has no eligibility attestation`);
@@ -970,7 +970,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.RELATIVE_LINKS)
   async GetRelatives(ctx: CtlContext, accountRef: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `account ${accountRef}`, READERS);
+    authorize(ctx.actor(), 'read', `account ${accountRef}`, ...READERS);
     const account = new Input('TIMEBANK', accountRef).hash('accountRef', accountRef);
     return canonicalJson((await ctx.list<RelativeLink>(RELATIVE, [account])).map((e) => e.value));
   }
@@ -1116,7 +1116,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.DISPUTE)
   async GetDispute(ctx: CtlContext, disputeId: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `dispute ${disputeId}`, READERS);
+    authorize(ctx.actor(), 'read', `dispute ${disputeId}`, ...READERS);
     const id = new Input('TIMEBANK', 'dispute').id('disputeId', disputeId);
     const dispute = await ctx.getJson<Dispute>(ctx.key(DISPUTE, id));
     if (dispute === undefined) throw new ChaincodeError('TIMEBANK.NOT_FOUND', id, `dispute ${id} does not exist`);
@@ -1260,7 +1260,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.FLAG)
   async GetFlag(ctx: CtlContext, flagId: string): Promise<string> {
-    authorize(ctx.actor(), 'read', `flag ${flagId}`, READERS);
+    authorize(ctx.actor(), 'read', `flag ${flagId}`, ...READERS);
     const id = new Input('TIMEBANK', flagId).text('flagId', flagId, 1, 300);
     const flag = await ctx.getJson<Flag>(ctx.key(FLAG, id));
     if (flag === undefined) throw new ChaincodeError('TIMEBANK.NOT_FOUND', id, `flag ${id} does not exist`);
@@ -1280,7 +1280,7 @@ export class TimeBankContract extends Contract {
   @Transaction(false)
   @ReturnsJson(S.FLAG_PAGE)
   async ListFlags(ctx: CtlContext, pageSize: string, bookmark: string): Promise<string> {
-    authorize(ctx.actor(), 'list', 'flags', READERS);
+    authorize(ctx.actor(), 'list', 'flags', ...READERS);
     const input = new Input('TIMEBANK', 'flags');
     const page = await ctx.page<Flag>(FLAG, [], input.integerArg('pageSize', pageSize, 1, MAX_PAGE), input.bookmark('bookmark', bookmark));
     return canonicalJson({ flags: page.items, bookmark: page.bookmark });
