@@ -91,8 +91,8 @@ export class CertificateService {
    */
   async listTypes(principal: Principal): Promise<LedgerCertificateType[]> {
     const types = await new CertificateRepository(this.deps.db).listTypes();
-    const officerOnly = principal.roles.length === 1 && principal.roles[0] === 'officer';
-    if (!officerOnly) return types;
+    const seesAll = principal.roles.some((role) => role === 'admin' || role === 'auditor' || role === 'coordinator');
+    if (seesAll) return types;
     return types.filter((t) => principal.org !== null && t.allowedIssuerMsps.includes(principal.org));
   }
 

@@ -235,6 +235,11 @@ describe('services with the real ledgers', function () {
         expect(outcomes.map((o) => o.alreadyIssued)).to.deep.equal([false, false, true]);
         expect(outcomes[0]?.transactionHash).to.be.a('string').and.equal(outcomes[1]?.transactionHash);
         expect((await t.services.evm.anchorRoots(batch, 'PublicSecurityMSP')).every((o) => o.alreadyIssued)).to.equal(true);
+        // Concurrent sends from one account: the nonce manager gives each its own nonce.
+        const concurrent = Array.from({ length: 6 }, (_, i) => `0x${index.toString(16).padStart(2, '0')}${(0xb0 + i).toString(16).repeat(31)}`);
+        const sent = await Promise.all(concurrent.map((r) => t.services.evm.anchorRoot(r, 'PublicSecurityMSP')));
+        expect(sent.map((o) => o.alreadyIssued)).to.deep.equal(concurrent.map(() => false));
+        expect(new Set(sent.map((o) => o.transactionHash)).size).to.equal(concurrent.length);
         let error: unknown;
         try {
           await t.services.evm.anchorRoot(`0x${'cd'.repeat(32)}`, 'AuditOfficeMSP');
