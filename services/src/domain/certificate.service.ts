@@ -82,6 +82,7 @@ function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** E-certificate rules and access checks over the Fabric port, the EVM deployment and the read model. */
 export class CertificateService {
   constructor(private readonly deps: CertificateServiceDependencies) {}
 

@@ -60,6 +60,7 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   }
 }
 
+/** Reports the state of every dependency; see {@link HealthReport}. */
 export class HealthService {
   #cached: { at: number; report: Promise<HealthReport> } | undefined;
 

@@ -20,6 +20,7 @@ function seconds(unix: number): Date {
   return new Date(unix * 1000);
 }
 
+/** Anchors and revocations of TrustAnchor roots (written by the EVM projector only). */
 export class AnchorRepository {
   constructor(private readonly db: Kysely<Database>) {}
 

@@ -38,6 +38,7 @@ function iso(value: Date | null): string | null {
   return value === null ? null : value.toISOString();
 }
 
+/** Certificates, their history and the type catalogue (written by the Fabric projector only). */
 export class CertificateRepository {
   constructor(private readonly db: Kysely<Database>) {}
 

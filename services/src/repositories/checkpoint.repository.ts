@@ -15,6 +15,7 @@ export interface Checkpoint {
   readonly logIndex: number | null;
 }
 
+/** Reads and writes projector checkpoints; write them in the transaction of the rows they cover. */
 export class CheckpointRepository {
   constructor(private readonly db: Kysely<Database>) {}
 

@@ -19,6 +19,7 @@ export interface IdempotencyKeyRef {
   readonly key: string;
 }
 
+/** Claims, completes and frees idempotency keys; the database clock decides lock expiry. */
 export class IdempotencyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 

@@ -54,6 +54,7 @@ function toEntry(row: Row): OutboxEntry {
   };
 }
 
+/** Enqueues, schedules and completes outbox entries; keeps dead letters for a person to look at. */
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}
 

@@ -22,6 +22,7 @@ function signedIn(principal: Principal | undefined): Principal {
   return principal;
 }
 
+/** The certificate routes: catalogue, issuance (officer, idempotent) and reads (officer, auditor, admin). */
 export function certificateRoutes(certificates: Pick<CertificateService, 'listTypes' | 'issue' | 'get'>): RouteDefinition[] {
   return [
     defineRoute({

@@ -9,6 +9,7 @@ import { PUBLIC, allow } from '../identity/principal';
 import type { OutboxRepository } from '../repositories/outbox.repository';
 import { HealthSchema, OutboxEntrySchema, OutboxIdParamsSchema } from './schemas';
 
+/** The operational routes: health, the OpenAPI document, the outbox's dead letters. */
 export function systemRoutes(health: Pick<HealthService, 'report'>, outbox: Pick<OutboxRepository, 'deadLetters' | 'retry'>, openapi: () => unknown): RouteDefinition[] {
   return [
     defineRoute({

@@ -6,6 +6,7 @@ import { defineRoute, type RouteDefinition } from '../http/route';
 import { PUBLIC } from '../identity/principal';
 import { VerificationResultSchema, VerifyQuerySchema, VerifyRequestSchema } from './schemas';
 
+/** The public verification route. */
 export function verifyRoutes(verification: Pick<VerificationService, 'verify'>): RouteDefinition[] {
   return [
     defineRoute({

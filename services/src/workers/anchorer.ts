@@ -47,6 +47,7 @@ export interface AnchorerOptions {
   readonly hooks?: AnchorerHooks;
 }
 
+/** Executes outbox entries on TrustAnchor (worker `anchorer`). */
 export class Anchorer implements Worker {
   readonly name = 'anchorer' as const;
 

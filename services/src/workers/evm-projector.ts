@@ -29,6 +29,7 @@ export interface EvmProjectorOptions {
   readonly metrics?: ServiceMetrics;
 }
 
+/** Projects TrustAnchor logs into the read model (worker `evm-projector`). */
 export class EvmProjector implements Worker {
   readonly name = 'evm-projector' as const;
 

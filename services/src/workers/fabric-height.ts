@@ -7,6 +7,7 @@ import type { FabricActor, FabricLedger } from '../ledger/fabric/fabric-ledger';
 import type { Logger } from '../logger';
 import { aborted, backoffMs, sleep } from './worker';
 
+/** Follows the channel's block height for the health check's projector lag. */
 export class FabricHeightTracker {
   #highest = -1;
   #connected = false;

@@ -54,6 +54,7 @@ export function resumeFrom(checkpoint: Checkpoint | undefined): { blockNumber: n
   return { blockNumber: checkpoint.blockNumber, afterTransactionId: checkpoint.transactionId };
 }
 
+/** Projects the chaincode's events into the read model and the outbox (worker `projector`). */
 export class FabricProjector implements Worker {
   readonly name = 'projector' as const;
 

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { sleep } from './worker';
 
+/** Lets readers wait, bounded, for the projector to pass a block. */
 export class ProjectionWatcher {
   readonly #events = new EventEmitter();
 

@@ -6,6 +6,7 @@
    they must keep working after the typed schema moves on. */
 import { sql, type Kysely } from 'kysely';
 
+/** Creates the tables. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('certificates')
@@ -124,6 +125,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
+/** Drops the tables, dependents first. */
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'idempotency_keys',
