@@ -38,7 +38,7 @@ export const ERROR_CODES = {
   'CERT.INVALID_STATE': {
     status: 409,
     kind: 'conflict',
-    description: 'the certificate is not in a status that allows this change (e.g. reinstating a revoked one)',
+    description: 'the certificate or batch is not in a status that allows this change (e.g. reinstating a revoked one, changing a certificate of a revoked batch)',
   },
   'EVIDENCE.INVALID_ARGUMENT': { status: 400, kind: 'invalid', description: 'an argument of an evidence transaction is malformed or out of range' },
   'EVIDENCE.NOT_FOUND': { status: 404, kind: 'not_found', description: 'no case or step has this id' },
@@ -53,12 +53,13 @@ export const ERROR_CODES = {
   'EVIDENCE.NOT_ALLOWED': {
     status: 403,
     kind: 'denied',
-    description: "the caller's organisation is not the one this step must come from (owner, transfer target, consulted department)",
+    description:
+      "the caller's organisation is not the one this step must come from (owner, transfer target, consulted department), or may not share or read the case's personal data",
   },
   'TIMEBANK.INVALID_ARGUMENT': { status: 400, kind: 'invalid', description: 'an argument of a time-bank transaction is malformed or out of range' },
-  'TIMEBANK.NOT_FOUND': { status: 404, kind: 'not_found', description: 'no account, session, dispute, movement or link has this id' },
+  'TIMEBANK.NOT_FOUND': { status: 404, kind: 'not_found', description: 'no account, session, dispute, movement, link or flag has this id' },
   'TIMEBANK.ALREADY_EXISTS': { status: 409, kind: 'conflict', description: 'an account, session, movement or dispute with this id exists (a replay)' },
-  'TIMEBANK.INVALID_STATE': { status: 409, kind: 'conflict', description: 'the session, dispute or account is not in a state that allows this step' },
+  'TIMEBANK.INVALID_STATE': { status: 409, kind: 'conflict', description: 'the session, dispute, flag or account is not in a state that allows this step' },
   'TIMEBANK.NOT_ALLOWED': {
     status: 403,
     kind: 'denied',
