@@ -28,6 +28,7 @@ export interface ChaincodeEventPayloads {
   readonly CertificateBatchRevoked: CertificateBatchStatus;
   readonly CaseStepAppended: { readonly case: CaseRecord; readonly step: CaseStep };
   readonly CasePersonalDataShared: CasePersonalShares;
+  readonly CasePersonalDataForgotten: CasePersonalShares;
   readonly TimeBankPolicySet: TimeBankPolicy;
   readonly AccountOpened: Account;
   readonly SessionLogged: { readonly session: Session; readonly flags: readonly Flag[] };
@@ -66,6 +67,7 @@ export const CHAINCODE_EVENT_NAMES: readonly ChaincodeEventName[] = [
   'CertificateBatchRevoked',
   'CaseStepAppended',
   'CasePersonalDataShared',
+  'CasePersonalDataForgotten',
   'TimeBankPolicySet',
   'AccountOpened',
   'SessionLogged',

@@ -21,6 +21,7 @@ import {
   type CasePersonalShares,
   type CasePersonalSharesCheck,
   type CaseRecord,
+  type CaseState,
   type CaseStep,
   type CaseTrace,
   type PersonalDataView,
@@ -35,6 +36,8 @@ const CASE = 'case';
 const STEP = 'caseStep';
 /** Public record of a case's sharings, and (in the pair collections) the private details. */
 const PERSONAL = 'casePersonal';
+/** States after which a case's personal details may be deleted. */
+const CLOSED_STATES: readonly CaseState[] = ['COMPLETED', 'REJECTED', 'EVALUATED'];
 /** Longest `refs` argument, in characters. */
 const MAX_REFS_JSON = 8192;
 
@@ -222,10 +225,61 @@ export class EvidenceContract extends Contract {
       }
       added.push({ collection, fromMsp: actor.msp, toMsp, dataHash, caseSeq: record.seq, caseState: record.state, sharedAt: now, sharedBy: by, txId: ctx.txId() });
     }
-    const shares: CasePersonalShares = { caseId: id, shares: [...(existing?.shares ?? []), ...added], updatedAt: now };
+    const shares: CasePersonalShares = { caseId: id, shares: [...(existing?.shares ?? []), ...added], forgotten: existing?.forgotten ?? [], updatedAt: now };
     await ctx.putJson(key, shares);
     ctx.emit('CasePersonalDataShared', shares);
     return canonicalJson(shares);
+  }
+
+  /**
+   * Deletes the caller's organisation's copies of a closed case's personal details: the key in
+   * every pair collection the case's sharings wrote that the organisation is a member of. The
+   * hashes stay on the channel (they reveal nothing without the details). Forgetting what is
+   * already forgotten changes nothing.
+   *
+   * @param ctx - transaction context
+   * @param caseId - case id
+   * @returns the case's sharings as JSON, with the deletions; event `CasePersonalDataForgotten`
+   *   when something was deleted
+   * @throws ChaincodeError `EVIDENCE.INVALID_ARGUMENT`; `AUTH.DENIED` unless role `officer`;
+   *   `EVIDENCE.NOT_FOUND` for an unknown case or one nothing was shared for;
+   *   `EVIDENCE.INVALID_TRANSITION` unless the case is COMPLETED, REJECTED or EVALUATED;
+   *   `EVIDENCE.NOT_ALLOWED` when no sharing involves the caller's organisation
+   */
+  @Transaction()
+  @ReturnsJson(CASE_PERSONAL_SHARES)
+  async ForgetPersonalData(ctx: CtlContext, caseId: string): Promise<string> {
+    const id = new Input('EVIDENCE', 'case').id('caseId', caseId);
+    const actor = ctx.actor();
+    authorize(actor, 'delete the personal data of', `case ${id}`, { roles: ['officer'] });
+    const record = await this.loadCase(ctx, id);
+    if (!CLOSED_STATES.includes(record.state)) {
+      throw new ChaincodeError('EVIDENCE.INVALID_TRANSITION', id, `case ${id} is ${record.state}; its personal data is kept until it is ${CLOSED_STATES.join(', ')}`);
+    }
+    const key = ctx.key(PERSONAL, id);
+    const shares = await ctx.getJson<CasePersonalShares>(key);
+    if (shares === undefined) throw new ChaincodeError('EVIDENCE.NOT_FOUND', id, `no personal data was shared for case ${id}`);
+    const mine = [...new Set(shares.shares.filter((s) => s.fromMsp === actor.msp || s.toMsp === actor.msp).map((s) => s.collection))];
+    if (mine.length === 0) throw new ChaincodeError('EVIDENCE.NOT_ALLOWED', id, `the personal data of case ${id} was not shared with ${actor.msp}`);
+    const pending = mine.filter((collection) => !shares.forgotten.some((f) => f.collection === collection));
+    if (pending.length === 0) return canonicalJson(shares);
+    const now = ctx.now();
+    for (const collection of pending) {
+      try {
+        await ctx.stub.deletePrivateData(collection, key);
+      } catch (error) {
+        throw new ChaincodeError('EVIDENCE.NOT_ALLOWED', id, `${actor.msp} cannot delete from collection ${collection} (case ${id}): ${(error as Error).message}`);
+      }
+    }
+    const by: ActorRef = { msp: actor.msp, cn: actor.cn };
+    const updated: CasePersonalShares = {
+      ...shares,
+      forgotten: [...shares.forgotten, ...pending.sort().map((collection) => ({ collection, forgottenAt: now, forgottenBy: by, txId: ctx.txId() }))],
+      updatedAt: now,
+    };
+    await ctx.putJson(key, updated);
+    ctx.emit('CasePersonalDataForgotten', updated);
+    return canonicalJson(updated);
   }
 
   /**

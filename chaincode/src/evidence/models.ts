@@ -167,11 +167,21 @@ export interface PersonalShare {
   readonly txId: string;
 }
 
+/** A collection's copy of a case's personal details deleted once the case was closed. */
+export interface PersonalForget {
+  readonly collection: string;
+  readonly forgottenAt: string;
+  readonly forgottenBy: ActorRef;
+  readonly txId: string;
+}
+
 /** Every sharing of a case's personal details (key `casePersonal/<caseId>`). */
 export interface CasePersonalShares {
   readonly caseId: string;
   /** In the order recorded. */
   readonly shares: readonly PersonalShare[];
+  /** Copies deleted after the case closed, in the order recorded. */
+  readonly forgotten: readonly PersonalForget[];
   readonly updatedAt: string;
 }
 
@@ -185,6 +195,7 @@ export interface PersonalShareCheck extends PersonalShare {
 export interface CasePersonalSharesCheck {
   readonly caseId: string;
   readonly shares: readonly PersonalShareCheck[];
+  readonly forgotten: readonly PersonalForget[];
   readonly updatedAt: string;
 }
 

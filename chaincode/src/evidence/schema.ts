@@ -89,10 +89,21 @@ const PERSONAL_SHARE_PROPERTIES = {
   txId: string('the transaction'),
 };
 
+const FORGOTTEN = arrayOf(
+  model<M.PersonalForget>('PersonalForget', "A collection's copy deleted after the case closed.", {
+    collection: string('the collection'),
+    forgottenAt: time('transaction time'),
+    forgottenBy: ACTOR_REF,
+    txId: string('the transaction'),
+  }),
+  'in recording order',
+);
+
 export const CASE_PERSONAL_SHARES = model<M.CasePersonalShares>('CasePersonalShares', "Every sharing of a case's personal details: hashes only.", {
   caseId: string('case id'),
   shares: arrayOf(model<M.PersonalShare>('PersonalShare', 'One sharing, as the channel records it.', PERSONAL_SHARE_PROPERTIES), 'in recording order'),
-  updatedAt: time('time of the latest sharing'),
+  forgotten: FORGOTTEN,
+  updatedAt: time('time of the latest sharing or deletion'),
 });
 
 export const CASE_PERSONAL_SHARES_CHECK = model<M.CasePersonalSharesCheck>('CasePersonalSharesCheck', "A case's sharings checked against the hashes the collections hold now.", {
@@ -104,7 +115,8 @@ export const CASE_PERSONAL_SHARES_CHECK = model<M.CasePersonalSharesCheck>('Case
     }),
     'in recording order',
   ),
-  updatedAt: time('time of the latest sharing'),
+  forgotten: FORGOTTEN,
+  updatedAt: time('time of the latest sharing or deletion'),
 });
 
 const PERSONAL_DETAILS = model<M.PersonalDetails>(

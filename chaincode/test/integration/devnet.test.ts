@@ -416,6 +416,9 @@ describe('chaincode ctl on the devnet through the real Gateway client (integrati
     // The pair (civil affairs, street office) was written again: the first sharing is no longer current.
     expect(rechecked.shares.map((x) => x.current)).to.deep.equal([false, true, true]);
 
+    // Copies are kept while the case is open.
+    expect((await refusal(() => evidence(police).submit('ForgetPersonalData', { arguments: ['it-pd-1'] }))).code).to.equal('EVIDENCE.INVALID_TRANSITION');
+
     // The case goes on to completion and the resident rates it through the portal's agent identity.
     await step(police, 'CONSULTED');
     await step(street, 'CONSULTED');
@@ -424,6 +427,22 @@ describe('chaincode ctl on the devnet through the real Gateway client (integrati
     const rated = await step(agent, 'EVALUATED', { level: 5 });
     expect(rated.step.actor).to.include({ msp: 'StreetOfficeMSP', role: 'agent' });
     expect(rated.case.rating).to.equal(5);
+
+    // Once the case is closed, each department deletes its copies; the hashes stay.
+    const policeForgot = JSON.parse(utf8(await evidence(police).submit('ForgetPersonalData', { arguments: ['it-pd-1'] }))) as CasePersonalShares;
+    expect(policeForgot.forgotten.map((f) => [f.collection, f.forgottenBy.msp])).to.deep.equal([[sharingCollection('CivilAffairsMSP', 'PublicSecurityMSP'), 'PublicSecurityMSP']]);
+    expect((await refusal(() => evidence(police).evaluate('GetPersonalData', { arguments: ['it-pd-1'] }))).code).to.equal('EVIDENCE.NOT_FOUND');
+    expect((JSON.parse(utf8(await evidence(civil).evaluate('GetPersonalData', { arguments: ['it-pd-1'] }))) as PersonalDataView).toMsp).to.equal('StreetOfficeMSP');
+    const civilForgot = JSON.parse(utf8(await evidence(civil).submit('ForgetPersonalData', { arguments: ['it-pd-1'] }))) as CasePersonalShares;
+    expect(civilForgot.forgotten.map((f) => f.collection)).to.deep.equal([sharingCollection('CivilAffairsMSP', 'PublicSecurityMSP'), sharingCollection('CivilAffairsMSP', 'StreetOfficeMSP')]);
+    expect((await refusal(() => evidence(street).evaluate('GetPersonalData', { arguments: ['it-pd-1'] }))).code).to.equal('EVIDENCE.NOT_FOUND');
+    // Forgetting again changes nothing; the audit office may not delete anything.
+    const again = await evidence(street).submitAsync('ForgetPersonalData', { arguments: ['it-pd-1'] });
+    expect(JSON.parse(utf8(again.getResult()))).to.deep.equal(civilForgot);
+    lastBlock = (await again.getStatus()).blockNumber;
+    expect((await refusal(() => evidence(auditor).submit('ForgetPersonalData', { arguments: ['it-pd-1'] }))).code).to.equal('AUTH.DENIED');
+    const afterwards = JSON.parse(utf8(await evidence(auditor).evaluate('GetPersonalDataShares', { arguments: ['it-pd-1'] }))) as CasePersonalSharesCheck;
+    expect(afterwards.shares.map((x) => x.current)).to.deep.equal([false, false, false]);
 
     // Every block of the channel, read through the Deliver service: hashes, never the details.
     const blocks = await auditor.network.getBlockEvents({ startBlock: 0n });
