@@ -49,7 +49,11 @@ export const ERROR_CODES = {
     kind: 'conflict',
     description: "the step's previous hash is not the case's current head: appending it would fork the chain",
   },
-  'EVIDENCE.INVALID_TRANSITION': { status: 409, kind: 'conflict', description: 'the step type is not allowed in the case\'s current state' },
+  'EVIDENCE.INVALID_TRANSITION': {
+    status: 409,
+    kind: 'conflict',
+    description: "the step type is not allowed in the case's current state, or its personal data is still needed (case not closed)",
+  },
   'EVIDENCE.NOT_ALLOWED': {
     status: 403,
     kind: 'denied',
