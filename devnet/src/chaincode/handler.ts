@@ -54,13 +54,35 @@ interface TxState {
   timer: NodeJS.Timeout;
 }
 
+/** A Buffer view of the same bytes (Buffer.from would copy them). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The TRANSACTION message of an execution, serialised once: every endorsing organisation's peer
+ * sends the chaincode the same txid, channel, input and signed proposal, so their bytes are equal.
+ */
+const transactionMessages = new WeakMap<peer.ChaincodeInput, { txId: string; channelId: string; bytes: Uint8Array }>();
+
+function transactionMessageBytes(ctx: ExecutionContext): Uint8Array {
+  const cached = transactionMessages.get(ctx.input);
+  if (cached?.txId === ctx.txId && cached.channelId === ctx.channelId && !ctx.isInit) return cached.bytes;
+  const msg = message(ctx.isInit ? T.INIT : T.TRANSACTION, ctx.txId, ctx.channelId, ctx.input.serializeBinary());
+  msg.setProposal(ctx.signedProposal);
+  const bytes = msg.serializeBinary();
+  if (!ctx.isInit) transactionMessages.set(ctx.input, { txId: ctx.txId, channelId: ctx.channelId, bytes });
+  return bytes;
+}
+
 const ChaincodeClient = grpc.makeGenericClientConstructor(
   {
     connect: {
       path: '/protos.Chaincode/Connect',
       requestStream: true,
       responseStream: true,
-      requestSerialize: (m: peer.ChaincodeMessage) => Buffer.from(m.serializeBinary()),
+      // Pre-serialised messages pass through: a TRANSACTION is encoded once for every organisation.
+      requestSerialize: (m: peer.ChaincodeMessage | Uint8Array) => asBuffer(m instanceof Uint8Array ? m : m.serializeBinary()),
       requestDeserialize: (b: Buffer) => peer.ChaincodeMessage.deserializeBinary(b),
       responseSerialize: (m: peer.ChaincodeMessage) => Buffer.from(m.serializeBinary()),
       responseDeserialize: (b: Buffer) => peer.ChaincodeMessage.deserializeBinary(b),
@@ -112,7 +134,7 @@ export class ChaincodeStream {
 
   private constructor(
     private readonly client: grpc.Client,
-    private readonly stream: grpc.ClientDuplexStream<peer.ChaincodeMessage, peer.ChaincodeMessage>,
+    private readonly stream: grpc.ClientDuplexStream<peer.ChaincodeMessage | Uint8Array, peer.ChaincodeMessage>,
     /** The chaincode id the chaincode registered with (`label:hash`). */
     readonly chaincodeId: string,
     private readonly onClosed: (reason: string) => void,
@@ -155,7 +177,7 @@ export class ChaincodeStream {
       client.close();
       throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `chaincode server at ${address} is not reachable: ${String(err)}`, { cause: err });
     }
-    const connect = (client as unknown as { connect(): grpc.ClientDuplexStream<peer.ChaincodeMessage, peer.ChaincodeMessage> }).connect.bind(client);
+    const connect = (client as unknown as { connect(): grpc.ClientDuplexStream<peer.ChaincodeMessage | Uint8Array, peer.ChaincodeMessage> }).connect.bind(client);
     const stream = connect();
     const register = await new Promise<peer.ChaincodeMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -213,9 +235,7 @@ export class ChaincodeStream {
         this.finish(key, errorMessage(ctx.txId, ctx.channelId, 'timeout expired while executing transaction'));
       }, timeoutMs);
       this.transactions.set(key, { ctx, resolve, iterators: new Map(), timer });
-      const msg = message(ctx.isInit ? T.INIT : T.TRANSACTION, ctx.txId, ctx.channelId, ctx.input.serializeBinary());
-      msg.setProposal(ctx.signedProposal);
-      this.stream.write(msg);
+      this.stream.write(transactionMessageBytes(ctx));
     });
   }
 

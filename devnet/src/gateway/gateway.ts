@@ -80,7 +80,7 @@ export function gatewayService(deps: GatewayDeps): UntypedServiceImplementation 
     const release = await deps.ledger.lock.read();
     let result: OrgEndorsement;
     try {
-      result = await deps.endorser.simulate(up, target);
+      result = await deps.endorser.simulate(up, target, { endorse: false });
     } finally {
       release();
     }
@@ -297,11 +297,9 @@ export function gatewayService(deps: GatewayDeps): UntypedServiceImplementation 
       callback(rpcError(status.FAILED_PRECONDITION, `channel '${request.getChannelId()}' not found`));
       return;
     }
-    const abort = new AbortController();
-    call.once('cancelled', () => {
-      abort.abort();
-    });
-    const result = await deps.notifier.wait(request.getTransactionId(), abort.signal);
+    const waiting = deps.notifier.wait(request.getTransactionId());
+    call.once('cancelled', waiting.cancel);
+    const result = await waiting.result;
     if (result === undefined) return;
     const out = new gateway.CommitStatusResponse();
     out.setResult(result.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);

@@ -31,36 +31,44 @@ export class CommitNotifier {
   }
 
   /**
-   * Resolves with the transaction's status once it is committed (at once if it already is).
-   * `signal` aborts the wait, e.g. when the client cancels its call.
+   * Waits for a transaction's status: `result` resolves once it is committed (at once if it
+   * already is), or with undefined after `cancel`, e.g. when the client cancels its call.
+   * Cancelling after the result is a no-op (grpc-js reports every finished call as cancelled).
    */
-  wait(txId: string, signal: AbortSignal): Promise<TxStatus | undefined> {
-    return new Promise((resolve) => {
+  wait(txId: string): { result: Promise<TxStatus | undefined>; cancel: () => void } {
+    let cancel: () => void = () => undefined;
+    const result = new Promise<TxStatus | undefined>((resolve) => {
       let set = this.waiters.get(txId);
       if (set === undefined) {
         set = new Set();
         this.waiters.set(txId, set);
       }
       const waiter = (s: TxStatus): void => {
-        signal.removeEventListener('abort', onAbort);
+        cancel = () => undefined;
         resolve(s);
       };
-      const onAbort = (): void => {
+      const unregister = (): void => {
         const current = this.waiters.get(txId);
         current?.delete(waiter);
         if (current?.size === 0) this.waiters.delete(txId);
-        resolve(undefined);
       };
       set.add(waiter);
-      signal.addEventListener('abort', onAbort);
+      cancel = () => {
+        unregister();
+        resolve(undefined);
+      };
       const committed = this.ledger.state.transaction(txId);
       if (committed !== undefined) {
-        set.delete(waiter);
-        if (set.size === 0) this.waiters.delete(txId);
-        signal.removeEventListener('abort', onAbort);
-        resolve({ code: committed.code, blockNumber: committed.block });
+        unregister();
+        waiter({ code: committed.code, blockNumber: committed.block });
       }
     });
+    return {
+      result,
+      cancel: () => {
+        cancel();
+      },
+    };
   }
 
   /** Stops listening to the ledger. */

@@ -1,10 +1,11 @@
 /**
  * Append-only block file. Each record is `[u32 length][u32 crc32][block bytes]`; a block is
- * fsynced before `append` returns, so a commit is reported only once it survives a crash. A torn
- * last record (a crash mid-write) is cut off when the file is opened: that block was never
- * reported, so dropping it loses nothing anyone was told about.
+ * fsynced before `append` resolves (and before it counts in `height`), so a commit is reported
+ * only once it survives a crash. The fsync runs on libuv's thread pool, so the event loop keeps
+ * endorsing while the disk works. A torn last record (a crash mid-write) is cut off when the file
+ * is opened: that block was never reported, so dropping it loses nothing anyone was told about.
  */
-import { closeSync, fsyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { LedgerCorruptError } from '../errors';
 
@@ -33,19 +34,80 @@ export class BlockStore {
     return this.offsets.length;
   }
 
-  /** Appends one block and fsyncs the file before returning. */
-  append(block: Uint8Array): void {
+  /**
+   * Appends one block and resolves once the file is fsynced; only then does the block count in
+   * {@link height} and become readable. Appends must not overlap: the caller awaits each one.
+   *
+   * @throws LedgerCorruptError when the store is closed or an append is still in progress; the
+   * write or fsync error when the disk fails (the block is then not part of the store).
+   */
+  async append(block: Uint8Array): Promise<void> {
+    const start = this.reserve(block);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        fsync(this.fd, (err) => {
+          if (err) reject(err);
+          else resolve();
+        });
+      });
+    } catch (err) {
+      this.discard(start);
+      throw err;
+    } finally {
+      this.appending = false;
+    }
+    this.commit(start, block.length);
+  }
+
+  /** {@link append} for start-up, when nothing else is waiting on the event loop. */
+  appendSync(block: Uint8Array): void {
+    const start = this.reserve(block);
+    try {
+      fsyncSync(this.fd);
+    } catch (err) {
+      this.discard(start);
+      throw err;
+    } finally {
+      this.appending = false;
+    }
+    this.commit(start, block.length);
+  }
+
+  /** Cuts off a record whose fsync failed, so a reopened store does not count a block nobody was told about. */
+  private discard(start: number): void {
+    try {
+      ftruncateSync(this.fd, start);
+    } catch {
+      // The next append overwrites it anyway; a reopen after a failing disk has worse problems.
+    }
+  }
+
+  private appending = false;
+
+  /** Writes the record after the last durable one; returns where it starts. */
+  private reserve(block: Uint8Array): number {
     if (this.closed) throw new LedgerCorruptError(this.path, 'block store is closed');
-    const header = Buffer.alloc(RECORD_HEADER);
-    header.writeUInt32BE(block.length, 0);
-    header.writeUInt32BE(crc32(block), 4);
-    const record = Buffer.concat([header, block]);
-    let written = 0;
-    while (written < record.length) written += writeSync(this.fd, record, written, record.length - written, this.end + written);
-    fsyncSync(this.fd);
-    this.offsets.push(this.end + RECORD_HEADER);
-    this.lengths.push(block.length);
-    this.end += record.length;
+    if (this.appending) throw new LedgerCorruptError(this.path, 'appends to the block store overlap');
+    this.appending = true;
+    try {
+      const header = Buffer.alloc(RECORD_HEADER);
+      header.writeUInt32BE(block.length, 0);
+      header.writeUInt32BE(crc32(block), 4);
+      const record = Buffer.concat([header, block]);
+      let written = 0;
+      while (written < record.length) written += writeSync(this.fd, record, written, record.length - written, this.end + written);
+    } catch (err) {
+      this.discard(this.end);
+      this.appending = false;
+      throw err;
+    }
+    return this.end;
+  }
+
+  private commit(start: number, length: number): void {
+    this.offsets.push(start + RECORD_HEADER);
+    this.lengths.push(length);
+    this.end = start + RECORD_HEADER + length;
   }
 
   /**

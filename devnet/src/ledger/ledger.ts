@@ -5,7 +5,7 @@
  * reported), so state is never half-applied and a deleted snapshot is rebuilt from blocks.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { common, ledger as ledgerProtos } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
@@ -36,6 +36,7 @@ export interface KeyModification {
   timestamp: Timestamp | undefined;
 }
 
+const SNAPSHOT_FILE = 'state.snapshot';
 const SNAPSHOT_EVERY_BLOCKS = 200;
 const SNAPSHOT_EVERY_MS = 5_000;
 const BLOCK_CACHE = 128;
@@ -45,8 +46,13 @@ const BLOCK_CACHE = 128;
  * metadata, and the hashes of private writes (`<ns>$$h<collection>`), which every peer keeps.
  */
 export function writesOfRwset(rwsetBytes: Uint8Array, tx: number): StateWrite[] {
+  return writesOfNamespaces(decodeRwset(rwsetBytes), tx);
+}
+
+/** {@link writesOfRwset} of a read-write set the caller has already decoded. */
+export function writesOfNamespaces(nsSets: ReturnType<typeof decodeRwset>, tx: number): StateWrite[] {
   const writes: StateWrite[] = [];
-  for (const { namespace, rwset, collections } of decodeRwset(rwsetBytes)) {
+  for (const { namespace, rwset, collections } of nsSets) {
     const metadataByKey = new Map<string, Map<string, Buffer>>();
     for (const mw of rwset.getMetadataWritesList()) {
       const entries = new Map<string, Buffer>();
@@ -160,7 +166,11 @@ export class Ledger {
   static open(dir: string, signer: OrdererSigner, genesis: () => Uint8Array): Ledger {
     mkdirSync(dir, { recursive: true });
     const store = new BlockStore(join(dir, 'blocks.bin'));
-    let state = StateDb.loadSnapshot(join(dir, 'state.snapshot'));
+    for (const name of readdirSync(dir)) {
+      // A snapshot being written when the process stopped; the installed one is still whole.
+      if (name.startsWith(`${SNAPSHOT_FILE}.`) && name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+    }
+    let state = StateDb.loadSnapshot(join(dir, SNAPSHOT_FILE));
     if (state.height > store.height) {
       // The snapshot cannot be ahead of durable blocks; rebuild rather than trust it.
       state = new StateDb();
@@ -253,9 +263,9 @@ export class Ledger {
     const block = this.makeBlock(number, envelopes, txFilter, commitHash.digest());
     if (privateData.length > 0) {
       // Private write sets are durable before the block that needs them (Fabric's pvtdata store).
-      this.privateStore?.append(encodePrivateRecord(number, block.getHeader()?.getDataHash_asU8() ?? new Uint8Array(0), privateData));
+      await this.privateStore?.append(encodePrivateRecord(number, block.getHeader()?.getDataHash_asU8() ?? new Uint8Array(0), privateData));
     }
-    this.store.append(block.serializeBinary());
+    await this.store.append(block.serializeBinary());
     const release = await this.lock.write();
     try {
       this.state.apply({ block: number, ...update });
@@ -274,7 +284,7 @@ export class Ledger {
 
   private appendGenesis(envelope: Uint8Array): void {
     const block = this.makeBlock(0, [envelope], Uint8Array.of(TxValidationCode.VALID), Buffer.alloc(0));
-    this.store.append(block.serializeBinary());
+    this.store.appendSync(block.serializeBinary());
     const header = block.getHeader();
     if (header !== undefined) this.lastHash = blockHeaderHash(header);
     this.state.apply({ block: 0, writes: [], txIds: [] });
@@ -350,12 +360,38 @@ export class Ledger {
     // the time, however large the state gets; replay covers the blocks in between.
     if (!force && since < Math.max(SNAPSHOT_EVERY_MS, 20 * this.lastSnapshotMs)) return;
     if (!force && pending < SNAPSHOT_EVERY_BLOCKS && since < SNAPSHOT_EVERY_MS) return;
-    const started = Date.now();
-    this.state.saveSnapshot(join(this.dir, 'state.snapshot'));
-    this.lastSnapshotMs = Date.now() - started;
-    this.snapshotHeight = this.state.height;
+    if (!force && this.snapshotWriting) return;
+    const path = join(this.dir, SNAPSHOT_FILE);
+    const height = this.state.height;
+    const generation = ++this.snapshotGeneration;
     this.lastSnapshotAt = Date.now();
+    if (force) {
+      this.state.saveSnapshot(path);
+      this.snapshotHeight = height;
+      return;
+    }
+    // Only the serialisation holds the event loop (and counts towards the interval); the disk
+    // work runs on the thread pool while blocks keep committing, and replay covers them.
+    const started = Date.now();
+    this.snapshotWriting = true;
+    const saving = this.state.saveSnapshotInBackground(path, () => !this.closed && generation === this.snapshotGeneration);
+    this.lastSnapshotMs = Date.now() - started;
+    saving
+      .then(
+        (installed) => {
+          if (installed) this.snapshotHeight = height;
+        },
+        () => {
+          // A failed snapshot costs replay time at the next start, nothing more: retry later.
+        },
+      )
+      .finally(() => {
+        this.snapshotWriting = false;
+      });
   }
+
+  private snapshotGeneration = 0;
+  private snapshotWriting = false;
 
   /** Writes a final snapshot and closes the block file. */
   close(): void {

@@ -5,7 +5,8 @@
  * snapshot is rebuilt from the block file and a crash never leaves state half-applied.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LedgerCorruptError } from '../errors';
 import { ByteReader, ByteWriter } from './codec';
@@ -56,6 +57,17 @@ interface Namespace {
 }
 
 const MAGIC = 'CTLSTATE1';
+
+/** Renames a durable temporary snapshot over `path` and makes the rename durable. */
+function installSnapshot(tmp: string, path: string): void {
+  renameSync(tmp, path);
+  const dirFd = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
 
 /** In-memory world state with snapshot persistence. */
 export class StateDb {
@@ -137,6 +149,42 @@ export class StateDb {
 
   /** Writes the state to `path` atomically (temp file, fsync, rename, fsync of the folder). */
   saveSnapshot(path: string): void {
+    const tmp = `${path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, this.snapshotBytes());
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    installSnapshot(tmp, path);
+  }
+
+  /**
+   * {@link saveSnapshot} with the file written and fsynced on libuv's thread pool: only the
+   * serialisation holds the event loop. The file is installed only if `stillWanted()` holds once
+   * it is on disk (a later snapshot may have been saved meanwhile); resolves to whether it was.
+   */
+  async saveSnapshotInBackground(path: string, stillWanted: () => boolean): Promise<boolean> {
+    const bytes = this.snapshotBytes();
+    const tmp = `${path}.${String(this.height)}.tmp`;
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    if (!stillWanted()) {
+      rmSync(tmp, { force: true });
+      return false;
+    }
+    installSnapshot(tmp, path);
+    return true;
+  }
+
+  /** The snapshot file's bytes: the serialised state followed by its SHA-256. */
+  private snapshotBytes(): Buffer {
     const w = new ByteWriter();
     w.str(MAGIC);
     w.u32(this.height);
@@ -178,23 +226,7 @@ export class StateDb {
       w.u8(loc.code);
     }
     const body = w.result();
-    const digest = createHash('sha256').update(body).digest();
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, body);
-      writeSync(fd, digest);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    const dirFd = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
+    return Buffer.concat([body, createHash('sha256').update(body).digest()]);
   }
 
   /**

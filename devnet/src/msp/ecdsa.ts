@@ -1,51 +1,78 @@
 /**
  * ECDSA P-256 signatures the way Fabric makes and checks them: SHA-256 over the message, DER
  * encoding, and S in the lower half of the curve order (fabric-lib-go bccsp/sw/ecdsa.go rejects
- * high-S, and node's crypto.sign does not normalise it).
+ * high-S, and node's crypto.sign does not normalise it). Every transaction passes through these
+ * functions several times, so S is compared and normalised on bytes rather than big integers.
  */
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const P256_HALF_N = P256_N >> 1n;
+const SCALAR_BYTES = 32;
+
+function scalarBytes(value: bigint): Buffer {
+  return Buffer.from(value.toString(16).padStart(2 * SCALAR_BYTES, '0'), 'hex');
+}
+
+/** ⌊n/2⌋: the largest S Fabric accepts. */
+const HALF_N = scalarBytes(P256_N >> 1n);
 
 interface DerSignature {
   r: bigint;
   s: bigint;
 }
 
-function readDerInteger(der: Uint8Array, offset: number): { value: bigint; next: number } | undefined {
+/** The unsigned big-endian magnitude of one DER INTEGER, or undefined when malformed or not positive. */
+function readDerInteger(der: Uint8Array, offset: number): { magnitude: Uint8Array; next: number } | undefined {
   if (der[offset] !== 0x02) return undefined;
   const length = der[offset + 1];
-  if (length === undefined || length === 0 || length > 33) return undefined;
+  if (length === undefined || length === 0 || length > SCALAR_BYTES + 1) return undefined;
   const start = offset + 2;
   const end = start + length;
   if (end > der.length) return undefined;
-  let value = 0n;
-  for (let i = start; i < end; i++) value = (value << 8n) | BigInt(der[i] ?? 0);
-  return { value, next: end };
+  // A set top bit is a negative number; Go's asn1 and OpenSSL refuse those as ECDSA scalars.
+  if (((der[start] ?? 0) & 0x80) !== 0) return undefined;
+  let first = start;
+  while (first < end && der[first] === 0) first++;
+  if (first === end) return undefined;
+  return { magnitude: der.subarray(first, end), next: end };
 }
 
-/** Parses a DER ECDSA signature; undefined when it is not a well-formed SEQUENCE of two INTEGERs. */
-export function parseDerSignature(der: Uint8Array): DerSignature | undefined {
+function compareMagnitude(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return Buffer.compare(a, b);
+}
+
+function splitDer(der: Uint8Array): { r: Uint8Array; s: Uint8Array } | undefined {
   if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
   const r = readDerInteger(der, 2);
   if (r === undefined) return undefined;
   const s = readDerInteger(der, r.next);
   if (s?.next !== der.length) return undefined;
-  return { r: r.value, s: s.value };
+  return { r: r.magnitude, s: s.magnitude };
 }
 
-function derInteger(value: bigint): Buffer {
-  let hex = value.toString(16);
-  if (hex.length % 2 === 1) hex = `0${hex}`;
-  let bytes = Buffer.from(hex, 'hex');
-  if ((bytes[0] ?? 0) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-  return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
+function toBigInt(bytes: Uint8Array): bigint {
+  return BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 }
 
-function encodeDerSignature({ r, s }: DerSignature): Buffer {
-  const body = Buffer.concat([derInteger(r), derInteger(s)]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+/** Parses a DER ECDSA signature; undefined when it is not a well-formed SEQUENCE of two positive INTEGERs. */
+export function parseDerSignature(der: Uint8Array): DerSignature | undefined {
+  const parts = splitDer(der);
+  return parts === undefined ? undefined : { r: toBigInt(parts.r), s: toBigInt(parts.s) };
+}
+
+/** Appends the DER INTEGER of a 32-byte unsigned big-endian scalar. */
+function derInteger(scalar: Uint8Array): Buffer {
+  let first = 0;
+  while (first < scalar.length - 1 && scalar[first] === 0) first++;
+  const body = scalar.subarray(first);
+  const pad = ((body[0] ?? 0) & 0x80) !== 0 ? 1 : 0;
+  const out = Buffer.allocUnsafe(2 + pad + body.length);
+  out[0] = 0x02;
+  out[1] = pad + body.length;
+  if (pad === 1) out[2] = 0;
+  out.set(body, 2 + pad);
+  return out;
 }
 
 /**
@@ -53,10 +80,13 @@ function encodeDerSignature({ r, s }: DerSignature): Buffer {
  * the order, as every Fabric signer does.
  */
 export function signLowS(privateKey: KeyObject, message: Uint8Array): Buffer {
-  const der = sign('sha256', message, privateKey);
-  const parsed = parseDerSignature(der);
-  if (parsed === undefined || parsed.s <= P256_HALF_N) return der;
-  return encodeDerSignature({ r: parsed.r, s: P256_N - parsed.s });
+  const raw = sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  const r = raw.subarray(0, SCALAR_BYTES);
+  let s: Uint8Array = raw.subarray(SCALAR_BYTES);
+  if (Buffer.compare(s, HALF_N) > 0) s = scalarBytes(P256_N - toBigInt(s));
+  const encodedR = derInteger(r);
+  const encodedS = derInteger(s);
+  return Buffer.concat([Buffer.from([0x30, encodedR.length + encodedS.length]), encodedR, encodedS]);
 }
 
 /**
@@ -64,8 +94,8 @@ export function signLowS(privateKey: KeyObject, message: Uint8Array): Buffer {
  * the way Fabric's BCCSP does. Returns false instead of throwing on any malformed input.
  */
 export function verifyLowS(publicKey: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
-  const parsed = parseDerSignature(signature);
-  if (parsed === undefined || parsed.s > P256_HALF_N || parsed.s === 0n || parsed.r === 0n) return false;
+  const parts = splitDer(signature);
+  if (parts === undefined || compareMagnitude(parts.s, HALF_N) > 0) return false;
   try {
     return verify('sha256', message, publicKey, signature);
   } catch {

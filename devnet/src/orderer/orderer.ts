@@ -6,6 +6,7 @@
  */
 import { common } from '@hyperledger/fabric-protos';
 import { IdentityRejectedError, type ChannelMsps } from '../msp/msp';
+import { unpackTransaction, type UnpackedTransaction } from '../protos';
 
 /** The Broadcast outcome, named as in common.Status. */
 export type BroadcastStatus = 'SUCCESS' | 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' | 'SERVICE_UNAVAILABLE';
@@ -25,9 +26,48 @@ export interface OrdererOptions {
   checkSignatures: boolean;
 }
 
+/**
+ * An admitted envelope. `unpacked` is its decoding when the whole transaction decoded at
+ * admission; it is of these very bytes, so the committer validates it instead of decoding again.
+ */
+export interface OrderedEnvelope {
+  bytes: Uint8Array;
+  unpacked: UnpackedTransaction | undefined;
+}
+
+interface Admitted {
+  channelHeader: common.ChannelHeader;
+  signatureHeader: common.SignatureHeader;
+  payloadBytes: Uint8Array;
+  signature: Uint8Array;
+  unpacked: UnpackedTransaction | undefined;
+}
+
+/** Decodes what admission checks: in full when the transaction decodes, else only its headers. */
+function admit(envelopeBytes: Uint8Array): Admitted | string {
+  try {
+    const unpacked = unpackTransaction(envelopeBytes);
+    return { ...unpacked, unpacked };
+  } catch {
+    // Not a well-formed endorser transaction: admission still only needs the headers, and the
+    // committer gives it the validation code Fabric would.
+  }
+  const envelope = common.Envelope.deserializeBinary(envelopeBytes);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const header = payload.getHeader();
+  if (header === undefined) return 'bad header';
+  return {
+    channelHeader: common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()),
+    signatureHeader: common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()),
+    payloadBytes: envelope.getPayload_asU8(),
+    signature: envelope.getSignature_asU8(),
+    unpacked: undefined,
+  };
+}
+
 /** Orders envelopes into batches and hands each batch to `deliver`, one at a time. */
 export class Orderer {
-  private pending: Uint8Array[] = [];
+  private pending: OrderedEnvelope[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -35,7 +75,7 @@ export class Orderer {
   constructor(
     private readonly options: OrdererOptions,
     private readonly msps: ChannelMsps,
-    private readonly deliver: (batch: Uint8Array[]) => Promise<unknown>,
+    private readonly deliver: (batch: OrderedEnvelope[]) => Promise<unknown>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -45,18 +85,16 @@ export class Orderer {
     if (envelopeBytes.length > this.options.maxMessageBytes) {
       return { status: 'BAD_REQUEST', info: `message payload is ${envelopeBytes.length} bytes and exceeds maximum allowed ${this.options.maxMessageBytes} bytes` };
     }
+    let admitted: Admitted;
     try {
-      const envelope = common.Envelope.deserializeBinary(envelopeBytes);
-      const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-      const header = payload.getHeader();
-      if (header === undefined) return { status: 'BAD_REQUEST', info: 'bad header' };
-      const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-      const channelId = channelHeader.getChannelId();
+      const decoded = admit(envelopeBytes);
+      if (typeof decoded === 'string') return { status: 'BAD_REQUEST', info: decoded };
+      admitted = decoded;
+      const channelId = admitted.channelHeader.getChannelId();
       if (channelId !== this.options.channelId) return { status: 'NOT_FOUND', info: `channel ${channelId} not found` };
       if (this.options.checkSignatures) {
-        const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
-        const identity = this.msps.validate(signatureHeader.getCreator_asU8());
-        if (!this.msps.verify(identity, envelope.getPayload_asU8(), envelope.getSignature_asU8())) {
+        const identity = this.msps.validate(admitted.signatureHeader.getCreator_asU8());
+        if (!this.msps.verify(identity, admitted.payloadBytes, admitted.signature)) {
           return { status: 'FORBIDDEN', info: 'implicit policy evaluation failed - 0 sub-policies were satisfied' };
         }
       }
@@ -64,7 +102,7 @@ export class Orderer {
       if (err instanceof IdentityRejectedError) return { status: 'FORBIDDEN', info: err.message };
       return { status: 'BAD_REQUEST', info: `bad envelope: ${err instanceof Error ? err.message : String(err)}` };
     }
-    this.pending.push(envelopeBytes);
+    this.pending.push({ bytes: envelopeBytes, unpacked: admitted.unpacked });
     if (this.pending.length >= this.options.batchSize) {
       this.cut();
     } else {

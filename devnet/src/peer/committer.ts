@@ -8,13 +8,16 @@
 import { common } from '@hyperledger/fabric-protos';
 import { IdentityRejectedError, type ChannelMsps } from '../msp/msp';
 import { compareKeys } from '../ledger/keys';
-import { privateWritesOf, writesOfRwset, type CommittedBlock, type Ledger } from '../ledger/ledger';
+import { privateWritesOf, writesOfNamespaces, type CommittedBlock, type Ledger } from '../ledger/ledger';
 import { hashedNamespace } from '../ledger/pvtnames';
 import { TransientStore } from './transient';
 import { TxValidationCode, computeTxId, decodeRwset, proposalHash, unpackTransaction, type UnpackedTransaction } from '../protos';
 import { evaluatePolicy, type PolicySigner, type SignaturePolicy } from '../policy/policy';
 import { VALIDATION_PARAMETER, requiredPolicies } from '../policy/keylevel';
 import type { StateWrite, Version } from '../ledger/statedb';
+import type { OrderedEnvelope } from '../orderer/orderer';
+
+type NsSets = ReturnType<typeof decodeRwset>;
 
 interface OverlayEntry {
   deleted: boolean;
@@ -38,8 +41,12 @@ export class Committer {
     private readonly transient: TransientStore = new TransientStore(),
   ) {}
 
-  /** Validates every envelope, writes the block durably, applies it and notifies listeners. */
-  async commit(envelopes: readonly Uint8Array[]): Promise<CommittedBlock> {
+  /**
+   * Validates every envelope, writes the block durably, applies it and notifies listeners. An
+   * envelope may come with its decoding from the orderer (the same bytes, decoded once).
+   */
+  async commit(batch: readonly (Uint8Array | OrderedEnvelope)[]): Promise<CommittedBlock> {
+    const envelopes = batch.map((e) => (e instanceof Uint8Array ? e : e.bytes));
     const blockNumber = this.ledger.height;
     const overlay = new Map<string, OverlayEntry>();
     const seenTxIds = new Set<string>();
@@ -48,12 +55,13 @@ export class Committer {
     const txIds: { txId: string; tx: number; code: number }[] = [];
     const positions: string[] = envelopes.map(() => '');
     const privateRecords: { tx: number; bytes: Uint8Array }[] = [];
-    envelopes.forEach((envelope, tx) => {
+    batch.forEach((entry, tx) => {
       let unpacked: UnpackedTransaction | undefined;
       let code: number;
+      let nsSets: NsSets = [];
       try {
-        unpacked = unpackTransaction(envelope);
-        code = this.validate(unpacked, seenTxIds, overlay);
+        unpacked = entry instanceof Uint8Array ? unpackTransaction(entry) : (entry.unpacked ?? unpackTransaction(entry.bytes));
+        ({ code, nsSets } = this.validate(unpacked, seenTxIds, overlay));
       } catch {
         code = unpacked === undefined ? TxValidationCode.BAD_PAYLOAD : TxValidationCode.INVALID_ENDORSER_TRANSACTION;
       }
@@ -65,7 +73,7 @@ export class Committer {
       }
       if (code !== TxValidationCode.VALID || unpacked?.endorser === undefined) return;
       const rwsetBytes = unpacked.endorser.chaincodeAction.getResults_asU8();
-      const txWrites = writesOfRwset(rwsetBytes, tx);
+      const txWrites = writesOfNamespaces(nsSets, tx);
       const pvt = this.transient.get(unpacked.txId);
       if (pvt !== undefined) {
         const privateWrites = privateWritesOf(rwsetBytes, pvt, tx);
@@ -88,7 +96,21 @@ export class Committer {
     return committed;
   }
 
-  private validate(tx: UnpackedTransaction, seenTxIds: ReadonlySet<string>, overlay: ReadonlyMap<string, OverlayEntry>): number {
+  /** The transaction's validation code, and its decoded read-write set when it got that far. */
+  private validate(tx: UnpackedTransaction, seenTxIds: ReadonlySet<string>, overlay: ReadonlyMap<string, OverlayEntry>): { code: number; nsSets: NsSets } {
+    let nsSets: NsSets = [];
+    const code = this.validationCode(tx, seenTxIds, overlay, (decoded) => {
+      nsSets = decoded;
+    });
+    return { code, nsSets };
+  }
+
+  private validationCode(
+    tx: UnpackedTransaction,
+    seenTxIds: ReadonlySet<string>,
+    overlay: ReadonlyMap<string, OverlayEntry>,
+    decoded: (nsSets: NsSets) => void,
+  ): number {
     const ch = tx.channelHeader;
     if (ch.getChannelId() !== this.channelId) return TxValidationCode.TARGET_CHAIN_NOT_FOUND;
     if (ch.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return TxValidationCode.UNKNOWN_TX_TYPE;
@@ -116,6 +138,7 @@ export class Committer {
     } catch {
       return TxValidationCode.BAD_RWSET;
     }
+    decoded(nsSets);
     if (!this.endorsementsSatisfy(tx, nsSets, overlay)) return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
 
     for (const { namespace, rwset } of nsSets) {
@@ -147,7 +170,7 @@ export class Committer {
 
   private endorsementsSatisfy(
     tx: UnpackedTransaction,
-    nsSets: ReturnType<typeof decodeRwset>,
+    nsSets: NsSets,
     overlay: ReadonlyMap<string, OverlayEntry>,
   ): boolean {
     const e = tx.endorser;

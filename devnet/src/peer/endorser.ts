@@ -103,9 +103,12 @@ export class Endorser {
 
   /**
    * Simulates the proposal for organisation `mspId` and, when the chaincode succeeds, builds and
-   * signs its proposal response payload. The caller holds the ledger's shared lock.
+   * signs its proposal response payload. With `endorse: false` (Evaluate, whose answer carries
+   * only the chaincode response) it stops after the response: a Fabric peer would still sign a
+   * response nobody receives, and that signature is all the difference. The caller holds the
+   * ledger's shared lock.
    */
-  async simulate(up: UnpackedProposal, mspId: string): Promise<OrgEndorsement> {
+  async simulate(up: UnpackedProposal, mspId: string, options: { endorse: boolean } = { endorse: true }): Promise<OrgEndorsement> {
     const simulator = new TxSimulator(this.deps.ledger.state);
     const final = await this.execute(up, mspId, up.chaincodeName, up.input, simulator, 0);
     const ccName = up.chaincodeName;
@@ -116,7 +119,7 @@ export class Endorser {
       return { mspId, response, peerFailure: true, writtenKeys: [], privateReads: [] };
     }
     const response = peer.Response.deserializeBinary(final.getPayload_asU8());
-    if (response.getStatus() >= ERROR_THRESHOLD) return { mspId, response, peerFailure: false, writtenKeys: [], privateReads: [] };
+    if (response.getStatus() >= ERROR_THRESHOLD || !options.endorse) return { mspId, response, peerFailure: false, writtenKeys: [], privateReads: [] };
     const event = final.getChaincodeEvent();
     if (event !== undefined) {
       event.setChaincodeId(ccName);
