@@ -126,8 +126,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   };
 
   try {
-    const material: NetworkMaterial = await ensureCryptoMaterial(dataDir, config);
-    // Chaincode servers take the longest to come up; start them before opening the ledger.
+    // Chaincode servers take the longest to come up (their runtime loads for about half a
+    // second): start them first and do everything else while they do.
     let nextCcPort = chaincodePort;
     const starting = Promise.allSettled(
       config.chaincodes.map((cc) => {
@@ -138,6 +138,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     cleanups.push(async () => {
       for (const result of await starting) if (result.status === 'fulfilled') await result.value.stop();
     });
+    const material: NetworkMaterial = await ensureCryptoMaterial(dataDir, config);
     const runtimes = new Map<string, ChaincodeRuntime>();
     const awaitChaincodes = async (): Promise<void> => {
       const started = await starting;
