@@ -136,7 +136,7 @@ describe('crash safety of projection and outbox', function () {
       await issueOne();
       const point = POINTS[Math.floor(random() * POINTS.length)] ?? POINTS[0];
       const after = 1;
-      outcomes.push(`${point}#${String(after)}:${await runWorker({ point, after }, 15_000)}`);
+      outcomes.push(`${point}#${String(after)}:${await runWorker({ point, after }, 90_000)}`);
     }
     const crashed = outcomes.filter((o) => o.endsWith(':crashed')).length;
      
