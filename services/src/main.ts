@@ -127,7 +127,7 @@ export function createWorker(name: WorkerName, context: LedgerContext, hooks: { 
     case 'evm-projector':
       return new EvmProjector({ db: database.db, evm, confirmations: config.evm.confirmations, pollMs: 1_000, watcher, log: logger.child({ worker: name }), metrics });
     case 'anchorer':
-      return new Anchorer({ db: database.db, evm, maxAttempts: config.outboxMaxAttempts, pollMs: 1_000, log: logger.child({ worker: name }), metrics, hooks: hooks.anchorer });
+      return new Anchorer({ db: database.db, evm, maxAttempts: config.outboxMaxAttempts, pollMs: 1_000, log: logger.child({ worker: name }), metrics, hooks: hooks.anchorer, watcher });
   }
 }
 

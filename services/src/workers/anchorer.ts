@@ -14,6 +14,7 @@ import type { ServiceMetrics } from '../metrics';
 import type { Database } from '../readmodel/schema';
 import { OutboxRepository, type OutboxEntry } from '../repositories/outbox.repository';
 import { OUTBOX_ANCHOR_ROOT, OUTBOX_REVOKE_ROOT } from './certificate-projection';
+import type { ProjectionWatcher } from './projection-watcher';
 import { backoffMs, sleep, type Worker } from './worker';
 
 const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -45,6 +46,8 @@ export interface AnchorerOptions {
   readonly log: Logger;
   readonly metrics?: ServiceMetrics;
   readonly hooks?: AnchorerHooks;
+  /** Wakes the anchorer as soon as a projector in this process has enqueued work. */
+  readonly watcher?: ProjectionWatcher;
 }
 
 /** Executes outbox entries on TrustAnchor (worker `anchorer`). */
@@ -112,6 +115,7 @@ export class Anchorer implements Worker {
           metrics?.outboxAttempts.inc({ kind: entry.kind, outcome: 'done' });
         }
         log.info({ outboxIds: unit.entries.map((e) => e.id), kind: first.kind, results }, 'outbox entries done');
+        this.options.watcher?.advanced();
       } catch (err) {
         const permanent = err instanceof PermanentOutboxError;
         for (const entry of unit.entries) {
@@ -136,7 +140,8 @@ export class Anchorer implements Worker {
       if (handled > 0) continue;
       const wait = await outbox.secondsUntilNextDue();
       const ms = wait === undefined ? this.options.pollMs : Math.max(50, Math.min(this.options.pollMs, wait * 1000));
-      await sleep(ms, signal);
+      if (this.options.watcher === undefined) await sleep(ms, signal);
+      else await this.options.watcher.pause(ms, signal);
     }
   }
 }

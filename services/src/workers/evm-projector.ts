@@ -10,7 +10,7 @@ import type { Database } from '../readmodel/schema';
 import { CheckpointRepository } from '../repositories/checkpoint.repository';
 import { AnchorRepository } from '../repositories/anchor.repository';
 import type { ProjectionWatcher } from './projection-watcher';
-import { sleep, type Worker } from './worker';
+import type { Worker } from './worker';
 
 /** The checkpoint name of the TrustAnchor projector. */
 export const EVM_PROJECTOR = 'evm:TrustAnchor';
@@ -68,7 +68,8 @@ export class EvmProjector implements Worker {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const behind = await this.step();
-      if (behind === 0) await sleep(this.options.pollMs, signal);
+      // Woken early when the anchorer in this process has sent a transaction.
+      if (behind === 0) await this.options.watcher.pause(this.options.pollMs, signal);
     }
   }
 }

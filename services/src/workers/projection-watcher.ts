@@ -19,6 +19,20 @@ export class ProjectionWatcher {
     this.#events.emit('advanced');
   }
 
+  /** Resolves at the next projection in this process, after `ms`, or when `signal` aborts. */
+  async pause(ms: number, signal?: AbortSignal): Promise<void> {
+    const wake = new AbortController();
+    const onAdvance = (): void => {
+      wake.abort();
+    };
+    this.#events.once('advanced', onAdvance);
+    try {
+      await sleep(ms, signal === undefined ? wake.signal : AbortSignal.any([wake.signal, signal]));
+    } finally {
+      this.#events.off('advanced', onAdvance);
+    }
+  }
+
   /**
    * Resolves true as soon as `ready()` answers true, false when `timeoutMs` passes first (or the
    * signal aborts).
