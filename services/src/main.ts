@@ -226,6 +226,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
       rateLimitPerMinute: config.http.rateLimitPerMinute,
       metricsEnabled: config.http.metricsEnabled,
       webDist: config.webDist,
+      trustProxy: config.http.trustProxy,
     });
 
     const context: LedgerContext = { config, database, fabric, evm, watcher, logger, metrics, heights };

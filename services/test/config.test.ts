@@ -48,8 +48,8 @@ describe('configuration', () => {
   });
 
   it('names every variable whose value is bad', () => {
-    const error = configError({ PORT: 'eighty', EVM_SIGNER_KEY: '0x1234', DATABASE_URL: 'mysql://x', WORKERS: 'projector,mailer' });
-    expect(error.variables).to.have.members(['PORT', 'EVM_SIGNER_KEY', 'DATABASE_URL', 'WORKERS']);
+    const error = configError({ PORT: 'eighty', EVM_SIGNER_KEY: '0x1234', DATABASE_URL: 'mysql://x', WORKERS: 'projector,mailer', TRUST_PROXY: 'maybe' });
+    expect(error.variables).to.have.members(['PORT', 'EVM_SIGNER_KEY', 'DATABASE_URL', 'WORKERS', 'TRUST_PROXY']);
     expect(error.message).to.include('PORT').and.to.include('mailer');
     expect(error.code).to.equal('CONFIG.INVALID');
   });

@@ -103,6 +103,14 @@ const envSchema = z.object({
         return [...new Set(names)] as WorkerName[];
       }),
   ),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(true|false|\d{1,2})$/, 'must be true, false or the number of proxy hops')
+      .default('false')
+      .transform((v) => (v === 'true' ? true : v === 'false' ? false : Number(v))),
+  ),
   BODY_LIMIT_BYTES: positiveInt(64 * 1024, 16 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: positiveInt(600),
   READ_WAIT_MAX_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(5_000)),
@@ -170,6 +178,8 @@ export interface Config {
   readonly subjectRefSecretFile: string;
   readonly workers: readonly WorkerName[];
   readonly http: {
+    /** Express `trust proxy`: client addresses (rate limits, logs) from X-Forwarded-For behind a load balancer. */
+    readonly trustProxy: boolean | number;
     readonly bodyLimitBytes: number;
     readonly rateLimitPerMinute: number;
     readonly readWaitMaxMs: number;
@@ -286,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     subjectRefSecretFile: path.join(dataDir, 'secrets', 'subject-ref.key'),
     workers: e.WORKERS,
     http: {
+      trustProxy: e.TRUST_PROXY,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       readWaitMaxMs: e.READ_WAIT_MAX_MS,
