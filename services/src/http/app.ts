@@ -158,6 +158,7 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
     case 'in-progress':
       throw new ConflictError('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still in progress', { headers: { 'Retry-After': '1' } });
     case 'replay':
+      for (const [name, value] of Object.entries(claim.headers)) res.setHeader(name, value);
       res.setHeader('Idempotent-Replayed', 'true');
       if (claim.body === null) res.status(claim.status).end();
       else res.status(claim.status).json(claim.body);
@@ -179,7 +180,7 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
     });
     throw err;
   }
-  await deps.idempotency.complete(ref, result.status, result.body);
+  await deps.idempotency.complete(ref, result.status, result.body, result.headers);
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if (result.body === undefined) res.status(result.status).end();
   else res.status(result.status).json(result.body);

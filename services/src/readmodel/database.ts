@@ -188,7 +188,8 @@ export async function openDatabase(settings: DatabaseSettings): Promise<ReadMode
   return settings.kind === 'pglite' ? openPglite(settings.dataDir, undefined) : openPglite(undefined, settings.template);
 }
 
-function migrator(db: Kysely<Database>): Migrator {
+/** The read model's migrator (timestamped migrations of `./migrations`), e.g. to migrate down. */
+export function readModelMigrator(db: Kysely<Database>): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
@@ -198,7 +199,7 @@ function migrator(db: Kysely<Database>): Migrator {
 }
 
 async function runMigrations(db: Kysely<Database>): Promise<MigrationResultSet> {
-  const result = await migrator(db).migrateToLatest();
+  const result = await readModelMigrator(db).migrateToLatest();
   if (result.error !== undefined) {
     throw new DatabaseError('DATABASE.MIGRATION_FAILED', 'read model migration failed', result.error);
   }

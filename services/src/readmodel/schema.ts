@@ -99,6 +99,7 @@ export interface IdempotencyKeysTable {
   state: 'pending' | 'completed';
   response_status: number | null;
   response_body: JSONColumnType<Record<string, unknown>, string | null, string | null> | null;
+  response_headers: JSONColumnType<Record<string, string>, string | null, string | null> | null;
   context: JSONColumnType<Record<string, unknown>, string | null, string | null> | null;
   locked_until: Timestamp;
   created_at: DefaultedTimestamp;

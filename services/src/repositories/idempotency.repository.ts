@@ -9,7 +9,7 @@ import type { Database } from '../readmodel/schema';
 export type IdempotencyClaim =
   | { readonly kind: 'fresh' }
   | { readonly kind: 'resumed'; readonly context: Record<string, unknown> | null }
-  | { readonly kind: 'replay'; readonly status: number; readonly body: unknown }
+  | { readonly kind: 'replay'; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>> }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'in-progress' };
 
@@ -40,6 +40,7 @@ export class IdempotencyRepository {
         state: 'pending',
         response_status: null,
         response_body: null,
+        response_headers: null,
         context: null,
         locked_until: lockedUntil,
       })
@@ -56,7 +57,7 @@ export class IdempotencyRepository {
       .executeTakeFirst();
     if (row === undefined) return this.claim(ref, operation, requestHash, lockMs);
     if (row.operation !== operation || row.request_hash !== requestHash) return { kind: 'mismatch' };
-    if (row.state === 'completed') return { kind: 'replay', status: row.response_status ?? 200, body: row.response_body };
+    if (row.state === 'completed') return { kind: 'replay', status: row.response_status ?? 200, body: row.response_body, headers: row.response_headers ?? {} };
     // Compare-and-set on the old lock: of two retries racing for an expired key, one wins.
     const taken = await this.db
       .updateTable('idempotency_keys')
@@ -83,10 +84,10 @@ export class IdempotencyRepository {
   }
 
   /** Records the first answer; later replays return it. */
-  async complete(ref: IdempotencyKeyRef, status: number, body: unknown): Promise<void> {
+  async complete(ref: IdempotencyKeyRef, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): Promise<void> {
     await this.db
       .updateTable('idempotency_keys')
-      .set({ state: 'completed', response_status: status, response_body: JSON.stringify(body ?? null) })
+      .set({ state: 'completed', response_status: status, response_body: JSON.stringify(body ?? null), response_headers: JSON.stringify(headers) })
       .where('principal', '=', ref.principal)
       .where('key', '=', ref.key)
       .execute();

@@ -155,6 +155,7 @@ describe('services with the real ledgers', function () {
         const replay = await api(t.url, 'POST', '/api/certificates', { token: officer, headers: { 'idempotency-key': `issue-${backend.name}` }, body: SENIOR_CARD });
         expect(replay.status).to.equal(201);
         expect(replay.headers.get('idempotent-replayed')).to.equal('true');
+        expect(replay.headers.get('location')).to.equal(`/api/certificates/${issued.certificateId}`);
         expect(replay.body).to.deep.equal(issued);
         const other = await api(t.url, 'POST', '/api/certificates', {
           token: officer,

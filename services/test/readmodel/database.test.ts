@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
-import { openDatabase, type ReadModelDatabase } from '../../src/readmodel/database';
+import { NO_MIGRATIONS, sql } from 'kysely';
+import { openDatabase, readModelMigrator, type ReadModelDatabase } from '../../src/readmodel/database';
 import { testBackends } from '../support/databases';
 
 for (const backend of testBackends()) {
@@ -25,11 +25,22 @@ for (const backend of testBackends()) {
 
     it('applies every migration once and a second run is a no-op', async () => {
       const first = await database.migrate();
-      expect(first.results?.map((r) => r.status)).to.deep.equal(['Success']);
+      expect(first.results?.map((r) => r.status)).to.deep.equal(['Success', 'Success']);
       const second = await database.migrate();
       expect(second.results).to.deep.equal([]);
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from certificates`.execute(database.db);
       expect(rows[0]?.n).to.equal(0);
+    });
+
+    it('migrates every step down and up again', async () => {
+      await database.migrate();
+      const down = await readModelMigrator(database.db).migrateTo(NO_MIGRATIONS);
+      expect(down.error).to.equal(undefined);
+      expect(down.results?.map((r) => r.direction)).to.deep.equal(['Down', 'Down']);
+      const tables = await database.db.introspection.getTables();
+      expect(tables.map((t) => t.name).filter((n) => !n.startsWith('readmodel_migrations'))).to.deep.equal([]);
+      const up = await database.migrate();
+      expect(up.results?.map((r) => r.status)).to.deep.equal(['Success', 'Success']);
     });
 
     it('keeps concurrent transactions apart (a rolled-back one leaves nothing)', async () => {

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initialReadModel from './20261129120000-initial-read-model';
+import * as idempotencyResponseHeaders from './20261129150000-idempotency-response-headers';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261129120000-initial-read-model': initialReadModel,
+  '20261129150000-idempotency-response-headers': idempotencyResponseHeaders,
 };
