@@ -245,6 +245,21 @@ export async function startServices(config: Config, options: StartOptions = {}):
       stopSeeding.abort();
     });
 
+    // Gauges the workers cannot know alone: lag needs the height this instance follows.
+    const gauges = setInterval(() => {
+      void (async () => {
+        const through = projectedThrough(await checkpoints.get(FABRIC_PROJECTOR));
+        if (heights.highestBlock >= 0) metrics.projectorLag.set({ projector: FABRIC_PROJECTOR }, Math.max(0, heights.highestBlock - through));
+        const counts = await outbox.counts();
+        metrics.outboxDepth.set({ status: 'pending' }, counts.pending);
+        metrics.outboxDepth.set({ status: 'dead' }, counts.dead);
+      })().catch(() => undefined);
+    }, 5_000);
+    gauges.unref();
+    cleanups.push(() => {
+      clearInterval(gauges);
+    });
+
     const maintenance = setInterval(() => {
       new IdempotencyRepository(database.db).purgeOlderThan(24 * 60 * 60 * 1000).catch((err: unknown) => {
         logger.warn({ err }, 'could not purge old idempotency keys');
