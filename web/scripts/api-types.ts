@@ -9,13 +9,17 @@
 //   npm run api:types -- --check               fail if schema.d.ts is not up to date
 //
 // The copy is committed so the portal builds without the services, and an API change shows up
-// as a reviewed diff of that file.
+// as a reviewed diff of that file. Routes the portal needs before the services publish them are
+// written by hand in web/src/api/openapi.contract.json (the issue 7 contract): each of its paths
+// (and the schemas they name) is added to the copy only while the services' document lacks that
+// path, and the script lists which ones it had to add.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 const COPY = join(ROOT, 'web/src/api/openapi.json');
+const CONTRACT = join(ROOT, 'web/src/api/openapi.contract.json');
 const TYPES = join(ROOT, 'web/src/api/schema.d.ts');
 const GENERATOR = join(ROOT, 'node_modules/openapi-typescript/bin/cli.js');
 
@@ -81,6 +85,38 @@ function fromServicesScript(): string | undefined {
   return run.stdout;
 }
 
+type Json = Record<string, unknown>;
+
+function objectAt(document: Json, ...keys: string[]): Json {
+  let node: unknown = document;
+  for (const key of keys) node = typeof node === 'object' && node !== null ? (node as Json)[key] : undefined;
+  return typeof node === 'object' && node !== null ? (node as Json) : {};
+}
+
+/**
+ * Adds the contract's paths the document lacks, and the contract's schemas it lacks (a schema
+ * the services define wins, so their shapes are the ones the portal is typed against).
+ * Returns the paths it added.
+ */
+function mergeContract(document: Json, contract: Json): string[] {
+  const paths = { ...objectAt(document, 'paths') };
+  const schemas = { ...objectAt(document, 'components', 'schemas') };
+  const added: string[] = [];
+  for (const [path, item] of Object.entries(objectAt(contract, 'paths'))) {
+    if (path in paths) continue;
+    paths[path] = item;
+    added.push(path);
+  }
+  for (const [name, schema] of Object.entries(objectAt(contract, 'components', 'schemas'))) {
+    if (!(name in schemas)) schemas[name] = schema;
+  }
+  const components = objectAt(document, 'components');
+  const securitySchemes = { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, ...objectAt(components, 'securitySchemes') };
+  document.paths = paths;
+  document.components = { ...components, securitySchemes, schemas };
+  return added;
+}
+
 async function main(args: readonly string[]): Promise<void> {
   const fromIndex = args.indexOf('--from');
   const from = fromIndex >= 0 ? args[fromIndex + 1] : undefined;
@@ -89,8 +125,10 @@ async function main(args: readonly string[]): Promise<void> {
     const text = from !== undefined ? await readSource(from) : fromServicesScript();
     if (text !== undefined) {
       const document = parseDocument(text, from ?? 'npm run openapi');
+      const added = mergeContract(document, parseDocument(readFileSync(CONTRACT, 'utf8'), CONTRACT));
       writeFileSync(COPY, `${JSON.stringify(document, null, 2)}\n`);
       console.log(`api:types: refreshed ${COPY} from ${from ?? 'npm run openapi'}`);
+      if (added.length > 0) console.log(`api:types: not yet in the services' document, added from the contract: ${added.join(', ')}`);
     }
   }
   parseDocument(readFileSync(COPY, 'utf8'), COPY);

@@ -14,6 +14,18 @@ export type IssueCertificateRequest = Schemas['IssueCertificateRequest'];
 export type IssueCertificateResponse = Schemas['IssueCertificateResponse'];
 export type VerificationResult = Schemas['VerificationResult'];
 export type VerificationCheck = Schemas['VerificationCheck'];
+export type BatchIssueRequest = Schemas['BatchIssueRequest'];
+export type CertificateBatch = Schemas['CertificateBatch'];
+export type StatusChangeRequest = Schemas['StatusChangeRequest'];
+export type StatusChange = Schemas['StatusChange'];
+export type LedgerRecord = Schemas['LedgerRecord'];
+export type WalletCertificate = Schemas['WalletCertificate'];
+export type WalletCertificateDetail = Schemas['WalletCertificateDetail'];
+export type DisclosureRequest = Schemas['DisclosureRequest'];
+export type Disclosure = Schemas['Disclosure'];
+export type PublicConfig = Schemas['PublicConfig'];
+export type ConsentRequest = Schemas['ConsentRequest'];
+export type Consent = Schemas['Consent'];
 
 /** Same-origin client: the API serves the built portal, and the dev server proxies /api. */
 export const api = createClient<paths>({ baseUrl: '' });
@@ -52,4 +64,20 @@ export async function unwrap<D>(pending: Promise<Outcome<D>>): Promise<D> {
     throw new ApiError({ code: CLIENT_CODES.badResponse, status: response.status, title: 'Empty response' });
   }
   return outcome.data;
+}
+
+/**
+ * Awaits an openapi-fetch call that answers with no body (204), so pages deal with one error type.
+ *
+ * @throws {ApiError} for a non-2xx answer or a network failure, as {@link unwrap} does.
+ */
+export async function unwrapEmpty(pending: Promise<Outcome<unknown>>): Promise<void> {
+  let outcome: Outcome<unknown>;
+  try {
+    outcome = await pending;
+  } catch (thrown) {
+    throw toApiError(thrown);
+  }
+  const { response } = outcome;
+  if (!response.ok) throw apiErrorFromResponse(response.status, outcome.error, response.headers.get('x-request-id'));
 }

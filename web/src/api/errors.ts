@@ -12,6 +12,8 @@ export const CLIENT_CODES = {
 export interface FieldProblem {
   readonly path: string;
   readonly message: string;
+  /** The row of a batch the problem is in, when the API names one (BATCH.INVALID_ROWS). */
+  readonly row?: number;
 }
 
 /** An API call that did not succeed. `status` is 0 when no HTTP answer arrived. */
@@ -62,7 +64,8 @@ function fieldProblemsOf(value: unknown): FieldProblem[] {
     const message = stringField(record, 'message') ?? stringField(record, 'detail');
     const rawPath = record.path ?? record.pointer;
     const path = Array.isArray(rawPath) ? rawPath.map(String).join('.') : typeof rawPath === 'string' ? rawPath : '';
-    if (message !== undefined) problems.push({ path, message });
+    const row = record.row;
+    if (message !== undefined) problems.push({ path, message, ...(typeof row === 'number' && Number.isSafeInteger(row) ? { row } : {}) });
   }
   return problems;
 }

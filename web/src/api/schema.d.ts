@@ -4,6 +4,91 @@
  */
 
 export interface paths {
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** State of the database, Fabric, the EVM chain and the projector; 200 only when all are up */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document */
+        get: operations["getOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/outbox/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cross-ledger actions that kept failing and wait for a person */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/outbox/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a dead letter back in the queue */
+        post: operations["retryDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in caller: user id, roles and organisation */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/dev/users": {
         parameters: {
             query?: never;
@@ -30,8 +115,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in as a demo user (embedded default only) */
+        /** Sign in as a demo user (embedded default only): returns a bearer token */
         post: operations["devSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/dev/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The development identity provider's public keys (JWKS) */
+        get: operations["getDevJwks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -45,7 +147,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Certificate types registered on the ledger that the caller's organisation may issue (role officer) */
+        /** Certificate types registered on the ledger; an officer sees those their organisation may issue */
         get: operations["listCertificateTypes"];
         put?: never;
         post?: never;
@@ -64,7 +166,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue one e-certificate (role officer) */
+        /**
+         * Issue one e-certificate (role officer): recorded on Fabric, anchored on the EVM chain shortly after
+         * @description Builds the certificate document (salted field hashes, targetHash), records it with certificate:IssueCertificate as the officer's organisation and answers the document with its ledger reference. Only the holder's keyed hash (subjectRef) and the document hash reach the ledger.
+         */
         post: operations["issueCertificate"];
         delete?: never;
         options?: never;
@@ -79,7 +184,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The certificate's record */
+        /** A certificate's record from the read model, with its anchor (minBlock for read-your-writes) */
         get: operations["getCertificate"];
         put?: never;
         post?: never;
@@ -98,8 +203,284 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify a certificate document (public) */
+        /**
+         * Verify a certificate document (public): every check and the verdict
+         * @description Runs the seven checks (integrity, batchInclusion, anchored, notRevoked, notExpired, issuerAllowed, ledgerRecord). A changed or malformed document is not an error: it is answered 200 with valid false and the failing check.
+         */
         post: operations["verifyCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a batch of certificates (officer), streaming progress as NDJSON */
+        post: operations["issueCertificateBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate-batches/{batchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch and its anchor (officer of the issuing organisation, auditor, admin) */
+        get: operations["getCertificateBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate-batches/{batchId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The wrapped documents of a batch, one per line (officer of the issuing organisation) */
+        get: operations["getCertificateBatchDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificate-batches/{batchId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend, reinstate or revoke a whole batch (officer of the issuing organisation) */
+        post: operations["changeCertificateBatchStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The non-personal ledger record the verifier needs (public) */
+        get: operations["getCertificateStatus"];
+        put?: never;
+        /** Suspend, reinstate or revoke one certificate (officer of the issuing organisation) */
+        post: operations["changeCertificateStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/document.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Printable certificate with a QR code (holder, officer of the issuing organisation) */
+        get: operations["getCertificatePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/document.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificate image with a QR code (holder, officer of the issuing organisation) */
+        get: operations["getCertificatePng"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's certificates (resident) */
+        get: operations["listWalletCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my certificates with its status and record (holder only) */
+        get: operations["getWalletCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/certificates/{id}/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disclose a certificate with chosen fields hidden, as a share link with an expiry (holder) */
+        post: operations["createDisclosure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/certificates/{id}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The offline bundle of a certificate (holder) */
+        get: operations["getOfflineBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/disclosures/{disclosureId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share link early (holder) */
+        delete: operations["revokeDisclosure"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shares/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The disclosed document of a share link while it is valid (public) */
+        get: operations["getShare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a browser verifier needs (public) */
+        get: operations["getPublicConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let one department fetch my valid certificates of chosen types once (resident) */
+        post: operations["grantConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/zero-material/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch a resident's consented certificates with their verification (officer of the consent's department) */
+        post: operations["zeroMaterialFetch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -110,88 +491,123 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "up" | "down";
+            checkedAt: string;
+            database: {
+                /** @enum {string} */
+                status: "up" | "down";
+                detail?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            fabric: {
+                /** @enum {string} */
+                status: "up" | "down";
+                detail?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            evm: {
+                /** @enum {string} */
+                status: "up" | "down";
+                detail?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            projector: {
+                /** @enum {string} */
+                status: "up" | "down";
+                detail?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            outbox: {
+                /** @enum {string} */
+                status: "up" | "down";
+                detail?: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            /** @description URI naming the problem type: `urn:ctl:problem:<code>` */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description The request path */
+            instance?: string;
+            /** @description Stable machine-readable code, e.g. `CERT.NOT_FOUND` */
+            code: string;
+            requestId: string;
+            /** @description Each failed constraint of an invalid request */
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        OutboxEntry: {
+            id: number;
+            kind: string;
+            dedupeKey: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "pending" | "done" | "dead";
+            attempts: number;
+            nextAttemptAt: string;
+            lastError: string | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            sourceTransactionId: string | null;
+            createdAt: string;
+            completedAt: string | null;
+        };
+        /** @description The caller as the API sees them */
+        Me: {
+            userId: string;
+            roles: components["schemas"]["Role"][];
+            org: string | null;
+        };
         /** @enum {string} */
         Role: "resident" | "volunteer" | "officer" | "coordinator" | "provider" | "auditor" | "admin";
+        /** @description A seeded demo user of the development identity provider */
         DevUser: {
             id: string;
             name: string;
-            roles: string[];
+            roles: components["schemas"]["Role"][];
             org: string;
+        };
+        /** @description A bearer token (JWT) for the Authorization header */
+        TokenResponse: {
+            token: string;
+            expiresAt: string;
+            user: components["schemas"]["DevUser"];
         };
         DevSignInRequest: {
             userId: string;
         };
-        TokenResponse: {
-            token: string;
-        };
-        IssueCertificateRequest: {
-            typeCode: string;
-            holder: {
-                idNumber: string;
-                name: string;
-            };
-            fields: {
-                [key: string]: string | number | boolean;
-            };
-            /**
-             * Format: date-time
-             * @description dateTimeStamp with a time zone; absent for the type's full validity
-             */
-            validUntil?: string;
-        };
-        /** @description A W3C VC 2.0 envelope with salted field hashes, targetHash and batch proof */
-        CertificateDocument: {
-            "@context": string[];
-            id?: string;
-            type: string[];
-            issuer: unknown;
-            validFrom?: string;
-            validUntil?: string;
-            credentialSubject: {
+        JsonWebKeySet: {
+            keys: {
                 [key: string]: unknown;
-            };
-        } & {
-            [key: string]: unknown;
+            }[];
         };
-        IssueCertificateResponse: {
-            certificate: components["schemas"]["CertificateDocument"];
-            transactionId: string;
-            blockNumber: number;
-        };
-        CertificateRecord: {
-            id: string;
-            typeCode: string;
-            issuerMsp: string;
-            subjectRef: string;
-            documentHash: string;
-            status: string;
-            issuedAt?: string;
-        } & {
-            [key: string]: unknown;
-        };
-        VerificationCheck: {
+        /** @description A certificate type as registered on the ledger (GB/T 36903 metadata) */
+        CertificateType: {
+            code: string;
             name: string;
-            ok: boolean;
-            detail: string;
-            /** @description Why it passed or failed (OK, UNAVAILABLE, NOT_CHECKED, CHANGED, REVOKED, ...), stable for translations */
-            code?: string;
-            facts?: {
-                [key: string]: string | number;
-            };
-        };
-        VerificationResult: {
-            valid: boolean;
-            checks: components["schemas"]["VerificationCheck"][];
-            /** @description The instant the answer is about (ISO 8601) */
-            asOf?: string;
-        };
-        Problem: {
-            type?: string;
-            title: string;
-            status: number;
-            detail?: string;
-            code?: string;
-            requestId?: string;
+            allowedIssuerMsps: string[];
+            /** @description Validity from issue in days; 0 means it does not expire */
+            validityDays: number;
+            fields: components["schemas"]["FieldDefinition"][];
+            version: number;
         } & {
             [key: string]: unknown;
         };
@@ -201,29 +617,281 @@ export interface components {
             /** @enum {string} */
             type: "string" | "date" | "number" | "boolean";
             required: boolean;
-            /** @description Personal data: the holder may hide it in a disclosure */
             personal?: boolean;
         };
-        CertificateType: {
-            code: string;
+        IssueCertificateResponse: {
+            certificateId: string;
+            certificate: components["schemas"]["CertificateDocument"];
+            transactionId: string;
+            blockNumber: number;
+        };
+        /** @description A W3C VC 2.0 envelope with salted field hashes, targetHash, batch proof and ledger reference (services/src/verification/README.md) */
+        CertificateDocument: {
+            "@context": string[];
+            type: string[];
+            id: string;
+            issuer: {
+                id: string;
+                name: string;
+            };
+            validFrom: string;
+            validUntil?: string;
+            credentialSubject: {
+                [key: string]: unknown;
+            };
+            proof: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        IssueCertificateRequest: {
+            typeCode: string;
+            holder: {
+                /** @description Identity number; only its keyed hash (subjectRef) reaches a ledger */
+                idNumber: string;
+                /** @description Holder's name, written into the document's holderName field */
+                name: string;
+            };
+            /** @description The type's fields by key (holderName comes from holder.name) */
+            fields: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Format: date-time
+             * @description dateTimeStamp with a time zone; absent for the type's full validity
+             */
+            validUntil?: string;
+        };
+        CertificateRecord: {
+            id: string;
+            typeCode: string;
+            issuerMsp: string;
+            subjectRef: string;
+            documentHash: string;
+            batchRoot: string | null;
+            /** @description ISSUED, SUSPENDED or REVOKED */
+            status: string;
+            issuedAt: string;
+            validUntil: string | null;
+            revokedAt: string | null;
+            revocationReasonCode: string | null;
+            issueTransactionId: string;
+            issueBlock: number;
+            lastTransactionId: string;
+            lastBlock: number;
+            /** @description The Fabric record as last projected */
+            record: {
+                [key: string]: unknown;
+            };
+            anchor: components["schemas"]["Anchor"];
+            /** @description The last Fabric block the read model has fully projected */
+            asOfBlock: number;
+        };
+        /** @description The batch root as anchored on TrustAnchor */
+        Anchor: {
+            root: string;
+            issuer: string;
+            issuedAt: string;
+            blockNumber: number;
+            transactionHash: string;
+            revokedAt: string | null;
+            revocationReasonCode: number | null;
+        } | null;
+        VerificationResult: {
+            valid: boolean;
+            asOf: string;
+            checks: components["schemas"]["VerificationCheck"][];
+        };
+        VerificationCheck: {
             name: string;
-            /** @description Validity from issue in days; 0 means it does not expire */
-            validityDays: number;
-            allowedIssuerMsps?: string[];
-            fields: components["schemas"]["FieldDefinition"][];
-        };
-    };
-    responses: {
-        /** @description RFC 9457 problem details */
-        Problem: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
+            ok: boolean;
+            /** @description Why it passed or failed (OK, UNAVAILABLE, CHANGED, REVOKED, ...), stable for translations */
+            code: string;
+            detail: string;
+            facts?: {
+                [key: string]: string | number;
             };
         };
+        /** @description The certificate document (JSON object) as the holder has it */
+        VerifyRequest: {
+            [key: string]: unknown;
+        };
+        BatchIssueRequest: {
+            typeCode: string;
+            items: {
+                holder: {
+                    idNumber: string;
+                    name: string;
+                };
+                fields: {
+                    [key: string]: string | number | boolean;
+                };
+                /** Format: date-time */
+                validUntil?: string;
+            }[];
+        };
+        BatchProgressEvent: {
+            /** @constant */
+            type: "progress";
+            /** @enum {string} */
+            phase: "validated" | "wrapped" | "recorded" | "anchored";
+            done: number;
+            total: number;
+        };
+        BatchDoneEvent: {
+            /** @constant */
+            type: "done";
+            batchId: string;
+            root: string;
+            count: number;
+            transactionIds: string[];
+            blockNumber: number;
+            anchored: boolean;
+        };
+        BatchErrorEvent: {
+            /** @constant */
+            type: "error";
+            problem: components["schemas"]["Problem"];
+        };
+        CertificateBatch: {
+            batchId: string;
+            typeCode: string;
+            issuerMsp: string;
+            root: string;
+            count: number;
+            status: string;
+            issuedAt: string;
+            anchor: {
+                anchored: boolean;
+                transactionHash?: string;
+                blockNumber?: number;
+                anchoredAt?: string;
+            };
+            revocation?: {
+                reasonCode?: string;
+                reasonText?: string;
+                revokedAt?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            statusChanges?: {
+                /** @enum {string} */
+                status: "ISSUED" | "SUSPENDED" | "REVOKED";
+                reasonCode: string;
+                reasonText: string;
+                effectiveAt: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        StatusChangeRequest: {
+            /** @enum {string} */
+            action: "suspend" | "reinstate" | "revoke";
+            reasonCode: string;
+            reasonText: string;
+            /** Format: date-time */
+            effectiveAt?: string;
+        };
+        StatusChange: {
+            /** @enum {string} */
+            status: "ISSUED" | "SUSPENDED" | "REVOKED";
+            reasonCode: string;
+            reasonText: string;
+            effectiveAt: string;
+        };
+        /** @description certificate:GetCertificate without subjectRef */
+        LedgerRecord: {
+            id: string;
+            typeCode: string;
+            issuerMsp: string;
+            documentHash: string;
+            batchId?: string | null;
+            batchRoot: string;
+            /** @enum {string} */
+            status: "ISSUED" | "SUSPENDED" | "REVOKED";
+            statusChanges: components["schemas"]["StatusChange"][];
+            txId: string;
+            blockNumber?: number;
+            issuedAt: string;
+            validUntil: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        WalletCertificate: {
+            id: string;
+            typeCode: string;
+            typeName: string;
+            issuerMsp: string;
+            issuedAt: string;
+            validUntil: string | null;
+            status: string;
+        };
+        WalletCertificateDetail: {
+            certificate: components["schemas"]["CertificateDocument"];
+            status: string;
+            record: components["schemas"]["LedgerRecord"];
+        };
+        DisclosureRequest: {
+            hideFields: string[];
+            expiresInSeconds: number;
+        };
+        Disclosure: {
+            disclosureId: string;
+            document: components["schemas"]["CertificateDocument"];
+            /** @description /s/<token> */
+            shareUrl: string;
+            expiresAt: string;
+            qrPayload: string;
+        };
+        OfflineBundle: {
+            /** @constant */
+            format: "ctl-offline-bundle/1";
+            document: components["schemas"]["CertificateDocument"];
+            snapshot?: {
+                [key: string]: unknown;
+            };
+            signatures?: {
+                [key: string]: unknown;
+            }[];
+            keys?: {
+                [key: string]: unknown;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        PublicConfig: {
+            chainId: number;
+            rpcUrl: string;
+            trustAnchor: string;
+            issuerRegistry: string;
+            apiBase: string;
+        };
+        ConsentRequest: {
+            audienceMsp: string;
+            typeCodes: string[];
+            purpose: string;
+            expiresInSeconds: number;
+        };
+        Consent: {
+            consentId: string;
+            expiresAt: string;
+        };
+        ZeroMaterialFetchRequest: {
+            consentId: string;
+            matterCode?: string;
+            requiredTypes: string[];
+        };
+        ZeroMaterialFetchResponse: {
+            certificates: {
+                typeCode: string;
+                certificate: components["schemas"]["CertificateDocument"];
+                verification: components["schemas"]["VerificationResult"];
+            }[];
+            missing: string[];
+        };
     };
+    responses: never;
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -231,6 +899,246 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everything is up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something is down (same body) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getOpenApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dead letters, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxEntry"][];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryDeadLetter: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDevUsers: {
         parameters: {
             query?: never;
@@ -249,7 +1157,15 @@ export interface operations {
                     "application/json": components["schemas"]["DevUser"][];
                 };
             };
-            404: components["responses"]["Problem"];
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     devSignIn: {
@@ -265,7 +1181,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A bearer token */
+            /** @description A token for the Authorization header */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -274,8 +1190,80 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            400: components["responses"]["Problem"];
-            404: components["responses"]["Problem"];
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDevJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonWebKeySet"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listCertificateTypes: {
@@ -287,7 +1275,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The types */
+            /** @description The types, by code */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -296,14 +1284,40 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateType"][];
                 };
             };
-            401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     issueCertificate: {
         parameters: {
             query?: never;
             header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
                 "Idempotency-Key": string;
             };
             path?: never;
@@ -324,16 +1338,104 @@ export interface operations {
                     "application/json": components["schemas"]["IssueCertificateResponse"];
                 };
             };
-            400: components["responses"]["Problem"];
-            401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
-            409: components["responses"]["Problem"];
-            413: components["responses"]["Problem"];
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger refused or failed the operation (LEDGER.*, EVM.*) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCertificate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read-your-writes: wait (bounded) until the read model has projected this Fabric block */
+                minBlock?: number | null;
+            };
             header?: never;
             path: {
                 id: string;
@@ -351,20 +1453,75 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateRecord"];
                 };
             };
-            401: components["responses"]["Problem"];
-            404: components["responses"]["Problem"];
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     verifyCertificate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer "was it valid at this instant?" (default now) */
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CertificateDocument"];
+                "application/json": components["schemas"]["VerifyRequest"];
             };
         };
         responses: {
@@ -377,8 +1534,928 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationResult"];
                 };
             };
-            400: components["responses"]["Problem"];
-            413: components["responses"]["Problem"];
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueCertificateBatch: {
+        parameters: {
+            query?: {
+                /** @description The type of every row of a text/csv body */
+                typeCode?: string;
+            };
+            header: {
+                /** @description Unique per intended write; a replay with the same body answers the first answer */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIssueRequest"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description One JSON object per line: BatchProgressEvent…, then BatchDoneEvent or BatchErrorEvent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Malformed or invalid request (REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A duplicate row or a batch id already used */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over 10,000 items (BATCH.TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rows failed validation (BATCH.INVALID_ROWS, errors[{row, path, message}]); nothing issued */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificateBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBatch"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such batch */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificateBatchDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One CertificateDocument per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such batch */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeCertificateBatchStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write; a replay with the same body answers the first answer */
+                "Idempotency-Key": string;
+            };
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBatch"];
+                };
+            };
+            /** @description Malformed or invalid request (REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such batch */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed from the current status */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificateStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerRecord"];
+                };
+            };
+            /** @description No such certificate (CERT.NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeCertificateStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write; a replay with the same body answers the first answer */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerRecord"];
+                };
+            };
+            /** @description Malformed or invalid request (REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such certificate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed from the current status */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificatePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such certificate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificatePng: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such certificate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWalletCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My certificates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletCertificate"][];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWalletCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletCertificateDetail"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not one of my certificates */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDisclosure: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write; a replay with the same body answers the first answer */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisclosureRequest"];
+            };
+        };
+        responses: {
+            /** @description The disclosure and its share link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description The disclosure and its share link */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description Malformed or invalid request (REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not one of my certificates */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field that must be shown cannot be hidden (DISCLOSURE.FIELD_NOT_HIDEABLE) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOfflineBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineBundle"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not one of my certificates */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeDisclosure: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write; a replay with the same body answers the first answer */
+                "Idempotency-Key": string;
+            };
+            path: {
+                disclosureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such share link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disclosed document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDocument"];
+                };
+            };
+            /** @description SHARE.NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description SHARE.EXPIRED */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chain, contracts and API base */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConfig"];
+                };
+            };
+        };
+    };
+    grantConsent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write; a replay with the same body answers the first answer */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description The consent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description The consent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description Malformed or invalid request (REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    zeroMaterialFetch: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write; a replay with the same body answers the first answer */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ZeroMaterialFetchRequest"];
+            };
+        };
+        responses: {
+            /** @description Certificates and missing types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZeroMaterialFetchResponse"];
+                };
+            };
+            /** @description Malformed or invalid request (REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.*) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such consent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Consent used up or expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

@@ -8,7 +8,11 @@ export function safeFileName(base: string, extension: string): string {
 
 /** Offers `value` as a pretty-printed JSON file named `fileName`. */
 export function downloadJson(value: unknown, fileName: string): void {
-  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
+  downloadBlob(new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' }), fileName);
+}
+
+/** Offers a blob (a file the API sent, or one made here) as a download named `fileName`. */
+export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

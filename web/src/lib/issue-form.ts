@@ -5,6 +5,17 @@
 import type { CertificateType, FieldDefinition, IssueCertificateRequest } from '../api/client';
 import type { Message, MessageKey } from '../i18n/translate';
 
+/**
+ * The types an officer of `org` may issue, when the API says which organisations may issue each
+ * (it already answers an officer with their organisation's types; this keeps the form honest if
+ * a broader role sees more). Undefined when there are none.
+ */
+export function issuableTypes(types: readonly CertificateType[], org: string | undefined): readonly [CertificateType, ...CertificateType[]] | undefined {
+  const list = types.filter((type) => org !== undefined && (type.allowedIssuerMsps as readonly string[] | undefined)?.includes(org) !== false);
+  const [first, ...rest] = list;
+  return first === undefined ? undefined : [first, ...rest];
+}
+
 /** What the form holds: text inputs as typed, check boxes as booleans, dates as `YYYY-MM-DD`. */
 export interface IssueFormValues {
   typeCode: string;
