@@ -17,6 +17,8 @@ const elderly: CertificateType = {
   code: 'ELDERLY_PREFERENTIAL',
   name: 'Elderly preferential card',
   validityDays: 365,
+  allowedIssuerMsps: [],
+  version: 1,
   fields: [
     { key: 'birthYear', label: 'Year of birth', type: 'number', required: true },
     { key: 'careLevel', label: 'Care level', type: 'string', required: false },
@@ -28,6 +30,8 @@ const residence: CertificateType = {
   code: 'RESIDENCE_PROOF',
   name: 'Residence certificate',
   validityDays: 0,
+  allowedIssuerMsps: [],
+  version: 1,
   fields: [
     { key: 'address', label: 'Address', type: 'string', required: true },
     { key: 'careLevel', label: 'Care level', type: 'string', required: false },
@@ -94,6 +98,8 @@ describe('web: issue form', () => {
       code: 'SENIOR_CARE_CARD',
       name: 'Senior care card',
       validityDays: 0,
+      allowedIssuerMsps: [],
+      version: 1,
       fields: [
         { key: 'holderName', label: 'Holder name', type: 'string', required: true },
         { key: 'greenLane', label: 'Green lane eligible', type: 'boolean', required: true },

@@ -2,26 +2,26 @@
 import { expect } from 'chai';
 import { checkText, formatInstant, KNOWN_CHECKS, orderedChecks, verdictText } from '../src/lib/verification-text';
 
-const all = (failing: readonly string[] = []) => KNOWN_CHECKS.map((name) => ({ name, ok: !failing.includes(name), detail: '' }));
+const all = (failing: readonly string[] = []) => KNOWN_CHECKS.map((name) => ({ name, ok: !failing.includes(name), code: '', detail: '' }));
 
 describe('web: verification wording', () => {
   it('states the verdict the verifier gave, with the count of failed checks', () => {
-    expect(verdictText({ valid: true, checks: all() })).to.deep.equal({ key: 'verify.valid' });
-    expect(verdictText({ valid: false, checks: all(['integrity', 'notExpired']) })).to.deep.equal({
+    expect(verdictText({ valid: true, asOf: '', checks: all() })).to.deep.equal({ key: 'verify.valid' });
+    expect(verdictText({ valid: false, asOf: '', checks: all(['integrity', 'notExpired']) })).to.deep.equal({
       key: 'verify.invalid',
       params: { failed: 2, total: 7 },
     });
     // The verifier's verdict stands even when every listed check passed.
-    expect(verdictText({ valid: false, checks: all() })).to.deep.equal({ key: 'verify.invalidNoChecks' });
-    expect(verdictText({ valid: false, checks: [] })).to.deep.equal({ key: 'verify.invalidNoChecks' });
+    expect(verdictText({ valid: false, asOf: '', checks: all() })).to.deep.equal({ key: 'verify.invalidNoChecks' });
+    expect(verdictText({ valid: false, asOf: '', checks: [] })).to.deep.equal({ key: 'verify.invalidNoChecks' });
   });
 
   it('explains a known check by its outcome', () => {
-    expect(checkText({ name: 'notRevoked', ok: true, detail: '' })).to.deep.equal({
+    expect(checkText({ name: 'notRevoked', ok: true, code: '', detail: '' })).to.deep.equal({
       label: { key: 'checks.notRevoked.label' },
       explanation: { key: 'checks.notRevoked.ok' },
     });
-    expect(checkText({ name: 'notRevoked', ok: false, detail: 'revoked 2026-01-01: lost' }).explanation).to.deep.equal({
+    expect(checkText({ name: 'notRevoked', ok: false, code: '', detail: 'revoked 2026-01-01: lost' }).explanation).to.deep.equal({
       key: 'checks.notRevoked.fail',
     });
   });
@@ -51,7 +51,7 @@ describe('web: verification wording', () => {
   });
 
   it('still shows a check it does not know, under its own name', () => {
-    expect(checkText({ name: 'holderBinding', ok: false, detail: 'x' })).to.deep.equal({
+    expect(checkText({ name: 'holderBinding', ok: false, code: '', detail: 'x' })).to.deep.equal({
       label: { key: 'checks.unknown.label', params: { name: 'holderBinding' } },
       explanation: undefined,
     });
@@ -59,10 +59,10 @@ describe('web: verification wording', () => {
 
   it('orders known checks as people read them and keeps unknown ones after, in arrival order', () => {
     const received = [
-      { name: 'zeta', ok: true, detail: '' },
-      { name: 'ledgerRecord', ok: true, detail: '' },
-      { name: 'alpha', ok: true, detail: '' },
-      { name: 'integrity', ok: true, detail: '' },
+      { name: 'zeta', ok: true, code: '', detail: '' },
+      { name: 'ledgerRecord', ok: true, code: '', detail: '' },
+      { name: 'alpha', ok: true, code: '', detail: '' },
+      { name: 'integrity', ok: true, code: '', detail: '' },
     ];
     expect(orderedChecks(received).map((c) => c.name)).to.deep.equal(['integrity', 'ledgerRecord', 'zeta', 'alpha']);
   });

@@ -104,9 +104,9 @@ describe('web: portal in a browser (contract stub API)', function () {
     });
 
     it('marks planned pages as coming soon', async () => {
-      await signInAs(/Sign in as Resident/);
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /My certificates/ }).click();
-      const heading = page.getByRole('heading', { level: 1, name: /My certificates/ });
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Dashboard/ }).click();
+      const heading = page.getByRole('heading', { level: 1, name: /Dashboard/ });
       await heading.waitFor();
       expect(await heading.textContent()).to.contain('Coming soon');
       expect(await page.getByText('This page is planned and not available yet.').count()).to.equal(1);

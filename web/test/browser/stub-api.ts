@@ -1,13 +1,17 @@
 // CONTRACT STUB, for the portal's component tests only. It serves a built portal and answers
 // the routes of web/src/api/openapi.json with fixed, simple behaviour, so the browser tests
 // can drive every state of the pages (a 404 dev sign-in, a lost answer, an expired token)
-// without the ledgers. It verifies nothing: the whole-stack browser test against the real
-// API lives in test/e2e/.
+// without the ledgers. It verifies nothing itself (POST /api/verify only compares with the
+// documents it handed out); the issue 7 routes are in ./stub-certificates.ts, and `/rpc`
+// forwards JSON-RPC to a real EVM node when a test sets `rpcTarget`, so the browser's own
+// verification runs against a real chain. The whole-stack browser test against the real API
+// lives in test/e2e/.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { certificateRoute, newCertificateState, problem, type CertificateState, type Reply } from './stub-certificates';
 
 export const DEMO_USERS = [
   { id: 'resident', name: 'Resident (Street Office)', roles: ['resident'], org: 'StreetOfficeMSP' },
@@ -48,6 +52,8 @@ const CHECKS = ['integrity', 'batchInclusion', 'anchored', 'notRevoked', 'notExp
 export interface Received {
   readonly method: string;
   readonly path: string;
+  /** The query string, with its `?` (empty when none). */
+  readonly query: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
 }
@@ -59,6 +65,8 @@ export interface StubBehaviour {
   failIssues: number;
   /** Refuse every bearer token with 401, as if it had expired. */
   rejectTokens: boolean;
+  /** Where `/rpc` forwards JSON-RPC (a real EVM node); null answers 502. */
+  rpcTarget: string | null;
 }
 
 export interface StubApi {
@@ -67,28 +75,23 @@ export interface StubApi {
   readonly behaviour: StubBehaviour;
   /** Certificates issued so far, keyed by Idempotency-Key. */
   readonly issued: Map<string, { certificate: Record<string, unknown>; transactionId: string; blockNumber: number }>;
+  /** State of the issue 7 routes (records, batches, wallet, shares, consents, public config). */
+  readonly certificates: CertificateState;
   close(): Promise<void>;
 }
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
-/** What a stub route answers. */
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly type?: string;
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, {
-    'content-type': reply.type ?? 'application/json',
-    'x-request-id': `req-${Math.random().toString(16).slice(2, 10)}`,
-  });
-  res.end(JSON.stringify(reply.body));
-}
-
-function problem(status: number, code: string, title: string, detail: string): Reply {
-  return { status, body: { type: 'about:blank', title, status, detail, code, requestId: `req-${code}` }, type: 'application/problem+json' };
+async function send(res: ServerResponse, reply: Reply): Promise<void> {
+  const headers = { 'x-request-id': `req-${Math.random().toString(16).slice(2, 10)}` };
+  if (reply.status === 204) {
+    res.writeHead(204, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(reply.status, { ...headers, 'content-type': reply.type ?? 'application/json' });
+  if (reply.stream !== undefined) await reply.stream(res);
+  else res.end(reply.raw ?? JSON.stringify(reply.body));
 }
 
 function token(userId: string): string {
@@ -107,9 +110,19 @@ function userOf(req: IncomingMessage): (typeof DEMO_USERS)[number] | undefined {
 export async function startStubApi(distDir: string): Promise<StubApi> {
   const received: Received[] = [];
   const issued: StubApi['issued'] = new Map();
-  const behaviour: StubBehaviour = { devSignIn: true, failIssues: 0, rejectTokens: false };
+  const behaviour: StubBehaviour = { devSignIn: true, failIssues: 0, rejectTokens: false, rpcTarget: null };
+  const certificates = newCertificateState();
 
-  function api(req: IncomingMessage, path: string, body: string): Reply {
+  /** Every document the stub handed out, by id: what POST /api/verify calls intact. */
+  function knownDocuments(): Record<string, unknown>[] {
+    return [
+      ...[...issued.values()].map((r) => r.certificate),
+      ...[...certificates.wallet.values()].map((e) => e.document as unknown as Record<string, unknown>),
+      ...[...certificates.shares.values()].map((s) => s.document as unknown as Record<string, unknown>),
+    ];
+  }
+
+  async function api(req: IncomingMessage, path: string, body: string): Promise<Reply> {
     const route = `${req.method ?? ''} ${path}`;
     if (route === 'GET /api/auth/dev/users') {
       if (!behaviour.devSignIn) return problem(404, 'ROUTE.NOT_FOUND', 'Not Found', 'No such route');
@@ -153,13 +166,15 @@ export async function startStubApi(distDir: string): Promise<StubApi> {
       return { status: 201, body: receipt };
     }
     if (route === 'POST /api/verify') {
-      let document: { id?: unknown };
+      let parsed: { id?: unknown; format?: unknown; document?: { id?: unknown } };
       try {
-        document = JSON.parse(body) as { id?: unknown };
+        parsed = JSON.parse(body) as typeof parsed;
       } catch {
         return problem(400, 'REQUEST.MALFORMED_JSON', 'Bad Request', 'The body is not JSON');
       }
-      const original = [...issued.values()].find((r) => r.certificate.id === document.id)?.certificate;
+      // An offline bundle is judged by its document; a QR payload ({ qr }) is never intact here.
+      const document = parsed.format === 'ctl-offline-bundle/1' && parsed.document !== undefined ? parsed.document : parsed;
+      const original = knownDocuments().find((known) => known.id === document.id);
       const intact = original !== undefined && JSON.stringify(original) === JSON.stringify(document);
       const checks = CHECKS.map((name) =>
         name === 'integrity' && !intact
@@ -168,6 +183,10 @@ export async function startStubApi(distDir: string): Promise<StubApi> {
       );
       return { status: 200, body: { valid: intact, asOf: '2026-03-01T10:00:00Z', checks } };
     }
+    const user = userOf(req);
+    const caller = user === undefined || behaviour.rejectTokens ? undefined : user;
+    const answer = await certificateRoute(certificates, req, route, body, caller);
+    if (answer !== undefined) return answer;
     return problem(404, 'ROUTE.NOT_FOUND', 'Not Found', `No route ${route}`);
   }
 
@@ -185,24 +204,36 @@ export async function startStubApi(distDir: string): Promise<StubApi> {
     }
   }
 
+  async function forwardRpc(res: ServerResponse, body: string): Promise<void> {
+    if (behaviour.rpcTarget === null) {
+      res.writeHead(502).end();
+      return;
+    }
+    const answer = await fetch(behaviour.rpcTarget, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(await answer.text());
+  }
+
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://stub').pathname;
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const path = url.pathname;
       const body = Buffer.concat(chunks).toString();
-      if (!path.startsWith('/api/')) {
-        serveFile(res, path).catch((error: unknown) => {
-          send(res, problem(500, 'STUB.FAILURE', 'Stub failure', String(error)));
-        });
+      if (path === '/rpc') {
+        forwardRpc(res, body).catch(() => undefined);
         return;
       }
-      received.push({ method: req.method ?? '', path, headers: req.headers, body });
-      try {
-        send(res, api(req, path, body));
-      } catch (error) {
-        send(res, problem(500, 'STUB.FAILURE', 'Stub failure', String(error)));
+      if (!path.startsWith('/api/')) {
+        serveFile(res, path).catch((error: unknown) => send(res, problem(500, 'STUB.FAILURE', 'Stub failure', String(error))));
+        return;
       }
+      received.push({ method: req.method ?? '', path, query: url.search, headers: req.headers, body });
+      api(req, path, body)
+        .catch((error: unknown) => problem(500, 'STUB.FAILURE', 'Stub failure', String(error)))
+        .then((reply) => send(res, reply))
+        .catch(() => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -212,6 +243,7 @@ export async function startStubApi(distDir: string): Promise<StubApi> {
     received,
     behaviour,
     issued,
+    certificates,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
