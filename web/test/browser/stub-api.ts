@@ -80,6 +80,15 @@ export interface StubApi {
   close(): Promise<void>;
 }
 
+/**
+ * The policy the portal must work under: helmet's default (what the API sends) plus
+ * 'wasm-unsafe-eval', which the verification library's keccak WebAssembly needs. The chain is
+ * reached through the same-origin /rpc, so connect-src stays 'self'.
+ */
+export const CSP =
+  "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; form-action 'self'; frame-ancestors 'self'; img-src 'self' data:; " +
+  "object-src 'none'; script-src 'self' 'wasm-unsafe-eval'; script-src-attr 'none'; style-src 'self' https: 'unsafe-inline'";
+
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
 async function send(res: ServerResponse, reply: Reply): Promise<void> {
@@ -195,11 +204,11 @@ export async function startStubApi(distDir: string): Promise<StubApi> {
     const inside = file.startsWith(distDir) && extname(file) !== '';
     try {
       const content = await readFile(inside ? file : join(distDir, 'index.html'));
-      res.writeHead(200, { 'content-type': TYPES[inside ? extname(file) : '.html'] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[inside ? extname(file) : '.html'] ?? 'application/octet-stream', 'content-security-policy': CSP });
       res.end(content);
     } catch {
       // SPA fallback: every unknown path is a page of the portal.
-      res.writeHead(200, { 'content-type': 'text/html' });
+      res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': CSP });
       res.end(await readFile(join(distDir, 'index.html')));
     }
   }
