@@ -197,4 +197,224 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       await page.getByRole('alert').filter({ hasText: 'This share link does not exist, or the holder revoked it.' }).waitFor();
     });
   });
+
+  describe('officer batch issue', () => {
+    const csv = 'idNumber,name,birthYear,validUntil\n110101195001011234,Wang Fang,1950,\n110101195102021234,"Li, Lei",1951,\n110101195203031234,Zhao Min,1952,\n';
+
+    it('previews a CSV, sends it with its type, shows the streamed progress, the batch and its documents', async () => {
+      let release: () => void = () => undefined;
+      stub.certificates.batchGate = new Promise<void>((resolve) => (release = resolve));
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Batch issue' }).click();
+      await page.getByLabel('Certificate type (for CSV files)').selectOption({ label: 'Elderly preferential card' });
+      await page.getByLabel('Choose a CSV or JSON file').setInputFiles({ name: 'elders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByText('3 rows (CSV).').waitFor();
+      const preview = page.getByRole('table', { name: 'First 3 rows' });
+      expect(await preview.getByRole('row').nth(2).textContent()).to.contain('Li, Lei');
+      expect(await preview.textContent()).to.contain('1101••••••••••1234');
+      await page.getByRole('button', { name: 'Issue 3 certificates' }).click();
+      const bar = page.getByRole('progressbar', { name: 'Issuing progress' });
+      await page.waitForFunction(() => document.querySelector('#batch-progress')?.getAttribute('aria-valuetext') === 'Anchored on the public chain: 0 of 3');
+      expect(await bar.getAttribute('value')).to.equal('75');
+      expect(await page.getByRole('listitem').filter({ hasText: 'Recorded on the ledger' }).textContent()).to.contain('done');
+      release();
+      const heading = page.getByRole('heading', { name: '3 certificates issued' });
+      await heading.waitFor();
+      expect(await heading.evaluate((el) => el === document.activeElement)).to.equal(true);
+      expect(await page.getByRole('main').textContent()).to.contain('B-1');
+      const [call] = calls('POST', '/api/certificate-batches');
+      expect(call?.headers['content-type']).to.equal('text/csv');
+      expect(new URLSearchParams(call?.query).get('typeCode')).to.equal('ELDERLY_PREFERENTIAL');
+      expect(call?.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
+      expect(call?.body).to.equal(csv);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the documents (.ndjson)' }).click()]);
+      expect(download.suggestedFilename()).to.equal('B-1.ndjson');
+      expect((await readFile(await download.path(), 'utf8')).trim().split('\n')).to.have.length(3);
+    });
+
+    it('lists every refused row of a JSON batch with row, field and message, and issues nothing', async () => {
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.goto('/officer/batch');
+      const batch = {
+        typeCode: 'RESIDENCE_PROOF',
+        items: [
+          { holder: { idNumber: '110101195001011234', name: 'Wang Fang' }, fields: { address: '1 Harmony Road' } },
+          { holder: { idNumber: '', name: 'Li Lei' }, fields: { address: '2 Harmony Road' } },
+          { holder: { idNumber: '110101195203031234', name: '' }, fields: { address: '3 Harmony Road' } },
+        ],
+      };
+      await page.getByLabel('Or paste the CSV or JSON text').fill(JSON.stringify(batch));
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByText('3 rows (JSON).').waitFor();
+      await page.getByRole('button', { name: 'Issue 3 certificates' }).click();
+      const errors = page.getByRole('region', { name: 'Rows with problems' }).getByRole('table');
+      await errors.waitFor();
+      expect(await page.getByText('2 problem(s) found. Nothing was issued').count()).to.equal(1);
+      const rows = await errors.getByRole('row').allTextContents();
+      expect(rows.slice(1)).to.deep.equal(['2holder.idNumberis required', '3holder.nameis required']);
+      expect(JSON.parse(calls('POST', '/api/certificate-batches')[0]?.body ?? '')).to.deep.equal(batch);
+      expect(stub.certificates.batches.size).to.equal(0);
+    });
+
+    it('refuses what cannot be a batch before sending anything', async () => {
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.goto('/officer/batch');
+      await page.getByLabel('Or paste the CSV or JSON text').fill('name,birthYear\nWang Fang,1950\n');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      expect(await page.getByRole('alert').textContent()).to.equal('The CSV header lacks the column(s): idNumber.');
+      expect(await page.getByRole('button', { name: /^Issue/ }).count()).to.equal(0);
+      expect(calls('POST', '/api/certificate-batches')).to.have.length(0);
+    });
+  });
+
+  describe('officer status', () => {
+    it('revokes a certificate with a reason after confirmation, and shows the new status and history', async () => {
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Certificate status' }).click();
+      await page.getByLabel('Certificate id').fill(first().record.id);
+      await page.getByRole('button', { name: 'Find' }).click();
+      await page.getByRole('heading', { name: `Certificate ${first().record.id}` }).waitFor();
+      expect(await page.getByRole('status').filter({ hasText: 'Current status' }).textContent()).to.contain('In force');
+      expect(await page.getByRole('group', { name: 'Change' }).getByRole('radio').count()).to.equal(2);
+      await page.getByLabel('Revoke (final)').check();
+      await page.getByLabel('Reason').selectOption({ label: 'Issued by mistake' });
+      await page.getByLabel('Note').fill('Wrong address on the application');
+      await page.getByRole('button', { name: 'Review the change' }).click();
+      const confirm = page.getByRole('region', { name: 'Please confirm' });
+      expect(await confirm.textContent()).to.contain('This cannot be undone.');
+      expect(calls('POST', /\/status$/)).to.have.length(0);
+      await page.getByRole('button', { name: 'Yes, revoke' }).click();
+      await page.getByText('Status changed.').waitFor();
+      expect(await page.getByRole('status').filter({ hasText: 'Status changed.' }).textContent()).to.contain('Revoked');
+      const history = page.getByRole('table', { name: 'Status history' });
+      expect(await history.textContent()).to.contain('Issued by mistake');
+      expect(await page.getByText('No change is possible: a revoked certificate stays revoked.').count()).to.equal(1);
+      const [call] = calls('POST', `/api/certificates/${first().record.id}/status`);
+      expect(JSON.parse(call?.body ?? '')).to.deep.equal({ action: 'revoke', reasonCode: 'ISSUED_IN_ERROR', reasonText: 'Wrong address on the application' });
+      expect(call?.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
+    });
+
+    it('suspends a whole batch and offers only reinstate or revoke afterwards', async () => {
+      stub.certificates.batches.set('B-9', {
+        batchId: 'B-9', typeCode: 'RESIDENCE_PROOF', issuerMsp: 'CivilAffairsMSP', root: `0x${'cd'.repeat(32)}`, count: 2, status: 'ISSUED',
+        issuedAt: new Date().toISOString(), anchor: { anchored: true }, statusChanges: [], documents: [],
+      });
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.goto('/officer/status');
+      await page.getByLabel('A whole batch').check();
+      await page.getByLabel('Batch id').fill('B-9');
+      await page.getByRole('button', { name: 'Find' }).click();
+      await page.getByRole('heading', { name: 'Batch B-9 (2 certificates)' }).waitFor();
+      await page.getByLabel('Suspend (it can be reinstated)').check();
+      await page.getByRole('button', { name: 'Review the change' }).click();
+      await page.getByRole('button', { name: 'Yes, suspend' }).click();
+      await page.getByText('Status changed.').waitFor();
+      expect(await page.getByRole('status').filter({ hasText: 'Status changed.' }).textContent()).to.contain('Suspended');
+      const offered = page.getByRole('group', { name: 'Change' }).getByRole('radio');
+      expect(await offered.evaluateAll((els) => els.map((el) => el.id))).to.deep.equal(['action-reinstate', 'action-revoke']);
+      expect(JSON.parse(calls('POST', '/api/certificate-batches/B-9/status')[0]?.body ?? '')).to.deep.equal({ action: 'suspend', reasonCode: 'UNDER_REVIEW', reasonText: '' });
+    });
+
+    it('says when nothing has that id', async () => {
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.goto('/officer/status');
+      await page.getByLabel('Certificate id').fill('NO-SUCH-1');
+      await page.getByRole('button', { name: 'Find' }).click();
+      await page.getByRole('alert').filter({ hasText: 'no such certificate' }).waitFor();
+    });
+  });
+
+  describe('resident wallet', () => {
+    it('lists my certificates with their status and shows one with every field and its history', async () => {
+      await signInAs(/Sign in as Resident/);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My certificates' }).click();
+      const cards = page.getByRole('main').getByRole('listitem');
+      await cards.first().waitFor();
+      expect(await cards.count()).to.equal(2);
+      expect(await cards.first().textContent()).to.contain('In force');
+      await page.getByRole('link', { name: 'Open Proof of residence' }).first().click();
+      await page.getByRole('heading', { level: 1, name: 'Proof of residence' }).waitFor();
+      const main = (await page.getByRole('main').textContent()) ?? '';
+      for (const text of [first().record.id, 'Harmony Community', 'Harmony Road', 'Civil Affairs', 'No status changes since it was issued.']) expect(main).to.contain(text);
+    });
+
+    it('shares a copy with chosen fields hidden, shows its link and QR code, copies and revokes it', async () => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      await signInAs(/Sign in as Resident/);
+      await page.goto(`/wallet/certificates/${first().record.id}`);
+      await page.getByRole('heading', { name: 'Share', exact: true }).waitFor();
+      // Only personal fields can be ticked; the others are listed as always shown.
+      const boxes = await page.getByRole('checkbox').evaluateAll((els) => els.map((el) => el.id));
+      expect(boxes).to.deep.equal(['hide-holderName', 'hide-address', 'hide-birthDate', 'hide-ownsHome']);
+      expect(await page.getByRole('group', { name: 'Fields to hide' }).textContent()).to.contain('community');
+      await page.getByLabel('Hide address').check();
+      await page.getByLabel('Hide birthDate').check();
+      await page.getByLabel('The link works for').selectOption({ label: '1 hour' });
+      await page.getByRole('button', { name: 'Create share link' }).click();
+      const link = page.getByLabel('Share link', { exact: true });
+      await link.waitFor();
+      const url = await link.inputValue();
+      expect(url).to.match(new RegExp(`^${stub.url}/s/[A-Za-z0-9_-]+$`));
+      const [call] = calls('POST', `/api/wallet/certificates/${first().record.id}/disclosures`);
+      expect(JSON.parse(call?.body ?? '')).to.deep.equal({ hideFields: ['address', 'birthDate'], expiresInSeconds: 3600 });
+      const qr = page.getByRole('img', { name: 'QR code of the share link' });
+      await qr.waitFor();
+      await page.getByRole('button', { name: 'Copy link' }).click();
+      await page.getByText('Link copied.').waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(url);
+
+      // The QR code on the page, scanned from a screenshot, opens the same link and verifies.
+      const shot = await qr.screenshot();
+      const viewer = await context.newPage();
+      await viewer.goto('/verify');
+      await viewer.getByLabel('Or choose a photo or screenshot of a QR code').setInputFiles({ name: 'shot.png', mimeType: 'image/png', buffer: shot });
+      await viewer.waitForURL(url);
+      await viewer.getByRole('status').filter({ hasText: 'Valid: every check passed.' }).waitFor();
+      expect(await viewer.getByText('The holder hid 2 field(s) in this copy; it still verifies.').count()).to.equal(1);
+
+      await page.getByRole('button', { name: 'Revoke this link' }).click();
+      await page.getByText('The link is revoked: it no longer opens the certificate.').waitFor();
+      expect(calls('DELETE', '/api/wallet/disclosures/D-1')).to.have.length(1);
+      await viewer.goto(url);
+      await viewer.getByRole('alert').filter({ hasText: 'does not exist, or the holder revoked it' }).waitFor();
+    });
+
+    it('downloads the PDF and the offline bundle', async () => {
+      await signInAs(/Sign in as Resident/);
+      const id = first().record.id;
+      await page.goto(`/wallet/certificates/${id}`);
+      const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the PDF (with QR code)' }).click()]);
+      expect(pdf.suggestedFilename()).to.equal(`${id}.pdf`);
+      expect(await readFile(await pdf.path(), 'utf8')).to.match(/^%PDF-/);
+      const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the offline bundle (.json)' }).click()]);
+      expect(bundle.suggestedFilename()).to.equal(`${id}-bundle.json`);
+      expect(JSON.parse(await readFile(await bundle.path(), 'utf8'))).to.have.property('format', 'ctl-offline-bundle/1');
+    });
+
+    it('gives a department consent for chosen types, and sends nothing without a type', async () => {
+      await signInAs(/Sign in as Resident/);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Consents for departments' }).click();
+      await page.getByLabel('Department').selectOption({ label: 'Human Resources and Social Security' });
+      await page.getByLabel('Purpose').fill('Pension application');
+      await page.getByRole('button', { name: 'Give consent' }).click();
+      expect(await page.getByRole('alert').textContent()).to.equal('Choose at least one type.');
+      expect(calls('POST', '/api/wallet/consents')).to.have.length(0);
+      await page.getByLabel('Proof of residence').check();
+      await page.getByLabel('Valid for').selectOption({ label: '7 days' });
+      await page.getByRole('button', { name: 'Give consent' }).click();
+      await page.getByText('Human Resources and Social Security may fetch the chosen certificates once').waitFor();
+      expect(JSON.parse(calls('POST', '/api/wallet/consents')[0]?.body ?? '')).to.deep.equal({
+        audienceMsp: 'HRSocialSecurityMSP',
+        typeCodes: ['RESIDENCE_PROOF'],
+        purpose: 'Pension application',
+        expiresInSeconds: 604800,
+      });
+    });
+
+    it('keeps the wallet from officers', async () => {
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.goto('/wallet');
+      await page.getByRole('heading', { name: 'Not available for your role', level: 1 }).waitFor();
+    });
+  });
 });
