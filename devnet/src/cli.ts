@@ -9,7 +9,6 @@ import { parseArgs } from 'node:util';
 import { BlockStore } from './ledger/blockstore';
 import { DEFAULT_NETWORK_FILE, loadNetworkConfig, type NetworkConfig } from './config';
 import { DevnetError } from './errors';
-import { enrollIdentity } from './bootstrap';
 import { startDevnet } from './network';
 
 const USAGE = `usage: npm run devnet -- [start|status|reset|enroll] [options]
@@ -138,6 +137,9 @@ async function enroll(positionals: string[], values: Record<string, string | boo
     if (eq <= 0) fail(`--attr ${pair}: expected key=value`);
     attrs[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  // Loaded here: the start path must not wait for the protobuf code it pulls in (network.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate on-demand load in CommonJS
+  const { enrollIdentity } = require('./bootstrap') as typeof import('./bootstrap');
   const files = await enrollIdentity(dataDir, mspId, name, {
     ...(typeof values.role === 'string' ? { role: values.role } : {}),
     attrs,

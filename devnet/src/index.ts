@@ -10,4 +10,5 @@ export { enrollIdentity } from './bootstrap';
 export type { ConnectionFile, EnrollOptions } from './bootstrap';
 export { ConfigError, DevnetError, LedgerCorruptError, PolicySyntaxError } from './errors';
 export type { DevnetErrorCode } from './errors';
-export { parsePolicy, parseEndorsementPolicy, policyToBytes } from './policy/policy';
+export { parsePolicy, parseEndorsementPolicy } from './policy/policy';
+export { policyToBytes } from './policy/envelope';

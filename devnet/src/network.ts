@@ -1,26 +1,14 @@
 /**
- * Brings a whole network up in this process: crypto material, the channel ledger, chaincode
- * servers, the orderer and committer, and one Gateway gRPC server per organisation; writes the
- * connection file; and takes it all down again in order.
+ * Brings a whole network up in this process: chaincode servers first, then (in `nodes.ts`) crypto
+ * material, the channel ledger, the orderer and committer, and one Gateway gRPC server per
+ * organisation; writes the connection file; and takes it all down again in order.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { gateway, peer } from '@hyperledger/fabric-protos';
 import { ChaincodeRuntime } from './chaincode/launcher';
-import { DEFAULT_NETWORK_FILE, loadNetworkConfig, type CollectionConfig, type NetworkConfig } from './config';
+import { DEFAULT_NETWORK_FILE, loadNetworkConfig, type NetworkConfig } from './config';
 import { DevnetError } from './errors';
-import { ensureCryptoMaterial, writeConnectionFile, type ConnectionFile, type NetworkMaterial } from './bootstrap';
-import { deliverService } from './gateway/deliver';
-import { gatewayService } from './gateway/gateway';
-import { CommitNotifier } from './gateway/notifier';
-import { genesisEnvelope } from './ledger/genesis';
-import { Ledger } from './ledger/ledger';
-import { ChannelMsps } from './msp/msp';
-import { Orderer } from './orderer/orderer';
-import { Committer } from './peer/committer';
-import { Endorser } from './peer/endorser';
-import { TransientStore } from './peer/transient';
+import type { ConnectionFile } from './bootstrap';
 
 /** Options of {@link startDevnet}. */
 export interface StartDevnetOptions {
@@ -82,13 +70,13 @@ function takeLock(dataDir: string): void {
   writeFileSync(file, `${process.pid}\n`);
 }
 
-async function bind(server: Server, address: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) => {
-      if (err) reject(new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `cannot listen on ${address}: ${err.message}`, { cause: err }));
-      else resolvePort(port);
-    });
-  });
+/**
+ * The ledger, ordering, peer and gateway code (gRPC and protobufs, a few hundred milliseconds to
+ * load), loaded once the chaincode servers have been spawned so that both happen at once.
+ */
+function nodesModule(): typeof import('./nodes') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate on-demand load in CommonJS
+  return require('./nodes') as typeof import('./nodes');
 }
 
 /**
@@ -126,150 +114,33 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   };
 
   try {
-    // Chaincode servers take the longest to come up (their runtime loads for about half a
-    // second): start them first and do everything else while they do.
+    // Chaincode servers take the longest to come up (their runtime loads for half a second or
+    // more): spawn them before anything else, and load and start the rest while they boot.
     let nextCcPort = chaincodePort;
-    const starting = Promise.allSettled(
+    const launched = await Promise.allSettled(
       config.chaincodes.map((cc) => {
         const port = cc.path === undefined || nextCcPort === 0 ? 0 : nextCcPort++;
-        return ChaincodeRuntime.start(cc, { host, port, logDir: join(dataDir, 'logs') });
+        return ChaincodeRuntime.launch(cc, { host, port, logDir: join(dataDir, 'logs') });
       }),
     );
     cleanups.push(async () => {
-      for (const result of await starting) if (result.status === 'fulfilled') await result.value.stop();
+      for (const result of launched) if (result.status === 'fulfilled') await result.value.stop();
     });
-    const material: NetworkMaterial = await ensureCryptoMaterial(dataDir, config);
-    const runtimes = new Map<string, ChaincodeRuntime>();
-    const awaitChaincodes = async (): Promise<void> => {
-      const started = await starting;
-      for (const result of started) if (result.status === 'fulfilled') runtimes.set(result.value.definition.name, result.value);
-      const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure !== undefined) throw failure.reason;
-    };
-    const msps = new ChannelMsps(material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.caCertPem })));
-    const ordererNode = material.orderer.node;
-    const ledger = Ledger.open(join(dataDir, 'ledger', config.channel), ordererNode, () =>
-      genesisEnvelope(
-        config.channel,
-        material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.caCertPem })),
-        { mspId: material.orderer.mspId, caCertPem: material.orderer.caCertPem },
-        ordererNode,
-      ),
-    );
-    cleanups.push(() => {
-      ledger.close();
-    });
-    await awaitChaincodes();
-
-    const policies = new Map(config.chaincodes.map((c) => [c.name, c.policy]));
-    const chaincodePolicy = (name: string): ReturnType<typeof policies.get> => policies.get(name);
-    const collectionsByChaincode = new Map(config.chaincodes.map((c) => [c.name, c.collections]));
-    const collections = (namespace: string): readonly CollectionConfig[] => collectionsByChaincode.get(namespace) ?? [];
-    const transient = new TransientStore();
-    const endorser = new Endorser({
-      channelId: config.channel,
-      msps,
-      ledger,
-      chaincodes: runtimes,
-      peers: new Map(material.orgs.map((o) => [o.mspId, o.peer])),
-      executeTimeoutMs: config.limits.endorsementTimeoutMs,
-      collections,
-    });
-    const committer = new Committer(
-      config.channel,
-      ledger,
-      msps,
-      chaincodePolicy,
-      (namespace, collection) => collections(namespace).find((c) => c.name === collection)?.endorsementPolicy,
-      transient,
-    );
-    const orderer = new Orderer(
-      {
-        channelId: config.channel,
-        batchSize: config.orderer.batchSize,
-        batchTimeoutMs: config.orderer.batchTimeoutMs,
-        maxMessageBytes: config.limits.maxMessageBytes,
-        checkSignatures: options.ordererChecksSignatures ?? true,
-      },
-      msps,
-      (batch) => committer.commit(batch),
-      (err) => {
-        log(`devnet: commit failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      },
-    );
-    cleanups.push(() => orderer.close());
-    const notifier = new CommitNotifier(ledger);
-    cleanups.push(() => {
-      notifier.close();
-    });
-
-    const servers = config.organizations.map(
-      () =>
-        new Server({
-          'grpc.max_receive_message_length': config.limits.maxMessageBytes,
-          'grpc.max_send_message_length': config.limits.maxMessageBytes,
-        }),
-    );
-    const ports = await Promise.all(servers.map((server, i) => bind(server, `${host}:${basePort === 0 ? 0 : basePort + 100 * i}`)));
-    cleanups.push(async () => {
-      await Promise.all(
-        servers.map(
-          (server) =>
-            new Promise<void>((done) => {
-              const timer = setTimeout(() => {
-                server.forceShutdown();
-                done();
-              }, 2_000);
-              server.tryShutdown(() => {
-                clearTimeout(timer);
-                done();
-              });
-            }),
-        ),
-      );
-    });
-    const addresses = new Map<string, string>();
-    config.organizations.forEach((org, i) => addresses.set(org.mspId, `${host}:${ports[i] ?? 0}`));
-    const mspIds = config.organizations.map((o) => o.mspId);
-    servers.forEach((server, i) => {
-      const org = config.organizations[i];
-      if (org === undefined) return;
-      server.addService(
-        gateway.GatewayService,
-        gatewayService({
-          channelId: config.channel,
-          mspId: org.mspId,
-          addresses,
-          ordererAddress: `${host}:7050`,
-          ordererMspId: material.orderer.mspId,
-          mspIds,
-          msps,
-          endorser,
-          orderer,
-          ledger,
-          notifier,
-          chaincodePolicy,
-          collections,
-          transient,
-        }),
-      );
-      server.addService(peer.DeliverService, deliverService(config.channel, ledger, msps));
-    });
-
-    const gateways = Object.fromEntries(addresses);
-    const { path: connectionPath, connection } = writeConnectionFile(dataDir, config, material, gateways);
-    log(`devnet: channel ${config.channel} at block height ${ledger.height}; ${config.organizations.length} gateways from ${addresses.get(mspIds[0] ?? '') ?? ''}`);
-
-    let closing: Promise<void> | undefined;
-    return {
+    const starting = Promise.allSettled(launched.map((r) => (r.status === 'fulfilled' ? r.value.ready() : Promise.reject(r.reason as Error))));
+    // The gRPC and protobuf code loads here, while the chaincode servers boot.
+    const nodes = await nodesModule().startNodes({
       dataDir,
       config,
-      connectionPath,
-      connection,
-      gateways,
-      height: () => ledger.height,
-      close: () => (closing ??= runCleanups()),
-    };
+      host,
+      basePort,
+      ordererChecksSignatures: options.ordererChecksSignatures ?? true,
+      log,
+      chaincodes: starting,
+      cleanups,
+    });
+
+    let closing: Promise<void> | undefined;
+    return { dataDir, config, ...nodes, close: () => (closing ??= runCleanups()) };
   } catch (err) {
     await runCleanups();
     throw err;

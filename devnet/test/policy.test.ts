@@ -1,6 +1,7 @@
 /** Unit tests of pure logic (no network): the policy DSL, its wire form and its evaluation. */
 import { expect } from 'chai';
-import { evaluatePolicy, minimalEndorsingOrgs, parseEndorsementPolicy, parsePolicy, policyFromBytes, policyToBytes } from '../src/policy/policy';
+import { evaluatePolicy, minimalEndorsingOrgs, parseEndorsementPolicy, parsePolicy } from '../src/policy/policy';
+import { policyFromBytes, policyToBytes } from '../src/policy/envelope';
 import { requiredPolicies } from '../src/policy/keylevel';
 import { PolicySyntaxError } from '../src/errors';
 

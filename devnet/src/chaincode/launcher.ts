@@ -11,8 +11,17 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DevnetError } from '../errors';
 import { DEVNET_DIR } from '../paths';
-import { ChaincodeStream } from './handler';
+import type { ChaincodeStream } from './handler';
 import type { ChaincodeConfig } from '../config';
+
+/**
+ * The peer side of the shim protocol (gRPC and protobuf code), loaded when the first stream is
+ * dialled: the devnet spawns chaincode servers before it loads that code, so they boot meanwhile.
+ */
+function shimProtocol(): typeof import('./handler') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate on-demand load in CommonJS
+  return require('./handler') as typeof import('./handler');
+}
 
 /** Chooses a free TCP port on `host` (the OS picks it). */
 export async function freePort(host: string): Promise<number> {
@@ -61,20 +70,17 @@ export class ChaincodeRuntime {
   ) {}
 
   /**
-   * Starts (or, with an `address`, locates) the chaincode server and waits until it accepts a
-   * Connect stream.
+   * Spawns the chaincode server of a definition with a `path` (or, with an `address`, only
+   * records where it is); resolves as soon as the process is spawned, not once it listens: see
+   * {@link ready}.
    *
-   * @throws DevnetError `DEVNET.CHAINCODE_UNAVAILABLE` when the folder has no package, the server
-   * exits, or it does not register in time.
+   * @throws DevnetError `DEVNET.CHAINCODE_UNAVAILABLE` when the folder has no package or its main
+   * module is not built.
    */
-  static async start(cc: ChaincodeConfig, options: { host: string; port: number; logDir: string; connectTimeoutMs?: number }): Promise<ChaincodeRuntime> {
+  static async launch(cc: ChaincodeConfig, options: { host: string; port: number; logDir: string; connectTimeoutMs?: number }): Promise<ChaincodeRuntime> {
     const ccid = packageId(cc);
     const timeout = options.connectTimeoutMs ?? 30_000;
-    if (cc.address !== undefined) {
-      const runtime = new ChaincodeRuntime(cc, cc.address, ccid, timeout);
-      await runtime.stream('');
-      return runtime;
-    }
+    if (cc.address !== undefined) return new ChaincodeRuntime(cc, cc.address, ccid, timeout);
     const folder = cc.path ?? '';
     if (!existsSync(join(folder, 'package.json'))) {
       throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `chaincode ${cc.name}: ${folder} has no package.json`);
@@ -84,11 +90,20 @@ export class ChaincodeRuntime {
       throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `chaincode ${cc.name}: ${join(folder, main)} does not exist; build the chaincode first (npm run build in ${folder})`);
     }
     const port = options.port === 0 ? await freePort(options.host) : options.port;
-    const address = `${options.host}:${port}`;
-    const runtime = new ChaincodeRuntime(cc, address, ccid, timeout);
+    const runtime = new ChaincodeRuntime(cc, `${options.host}:${port}`, ccid, timeout);
     runtime.spawn(folder, options.logDir);
-    await runtime.stream('');
     return runtime;
+  }
+
+  /**
+   * Resolves once the chaincode server accepts a Connect stream and has registered.
+   *
+   * @throws DevnetError `DEVNET.CHAINCODE_UNAVAILABLE` when the server exits, cannot be reached or
+   * does not register in time.
+   */
+  async ready(): Promise<this> {
+    await this.stream('');
+    return this;
   }
 
   private spawn(folder: string, logDir: string): void {
@@ -158,7 +173,7 @@ export class ChaincodeRuntime {
     if (this.exitInfo !== undefined && this.definition.path !== undefined && this.restarts.length >= 5) {
       throw new DevnetError('DEVNET.CHAINCODE_UNAVAILABLE', `${this.exitInfo}; it crashed 5 times within a minute and is not restarted again`);
     }
-    const pending = ChaincodeStream.connect(this.address, this.connectTimeoutMs);
+    const pending = shimProtocol().ChaincodeStream.connect(this.address, this.connectTimeoutMs);
     this.streams.set(mspId, pending);
     try {
       const s = await pending;

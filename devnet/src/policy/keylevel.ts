@@ -4,7 +4,8 @@
  * any written key without one brings in its namespace's chaincode policy; a transaction that
  * writes nothing is checked against the invoked chaincode's policy.
  */
-import { policyFromBytes, type SignaturePolicy } from './policy';
+import { policyFromBytes } from './envelope';
+import type { SignaturePolicy } from './policy';
 
 /** The validation metadata key chaincode sets with `setStateValidationParameter`. */
 export const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
