@@ -43,4 +43,17 @@ describe('web: API errors', () => {
     const same = apiErrorFromResponse(404, { title: 'Not Found' });
     expect(toApiError(same)).to.equal(same);
   });
+
+  it("keeps the row of a batch's row-level problems (BATCH.INVALID_ROWS)", () => {
+    const error = apiErrorFromResponse(422, {
+      code: 'BATCH.INVALID_ROWS',
+      title: 'Unprocessable Content',
+      errors: [{ row: 3, path: 'holder.name', message: 'is required' }, { row: 'x', path: 'fields', message: 'unknown' }, { path: 'items', message: 'too many' }],
+    });
+    expect(error.fieldProblems).to.deep.equal([
+      { row: 3, path: 'holder.name', message: 'is required' },
+      { path: 'fields', message: 'unknown' },
+      { path: 'items', message: 'too many' },
+    ]);
+  });
 });
