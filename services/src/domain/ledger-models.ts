@@ -76,6 +76,33 @@ export const BatchIssuedPayloadSchema = z.looseObject({
   certificates: z.array(LedgerCertificateRecordSchema),
 });
 
+/** A batch's batch-level status (`CertificateBatch{Suspended,Reinstated,Revoked}` payloads, `SuspendBatch`… results). */
+export const BatchStatusPayloadSchema = z.looseObject({
+  batchId: z.string().min(1),
+  batchRoot: Hex32,
+  issuerMsp: z.string().min(1),
+  batchSize: z.number().int().min(1),
+  status: CertificateStatusSchema,
+  revocation: ReasonSchema,
+  suspension: ReasonSchema,
+  statusChanges: z.array(StatusChangeSchema),
+});
+export type BatchStatusPayload = z.infer<typeof BatchStatusPayloadSchema>;
+
+/** `certificate:GetBatch`'s result. */
+export const LedgerBatchSchema = z.looseObject({
+  batchId: z.string(),
+  batchRoot: Hex32,
+  issuerMsp: z.string(),
+  batchSize: z.number().int(),
+  partSize: z.number().int(),
+  partCount: z.number().int(),
+  parts: z.array(z.looseObject({ part: z.number().int(), count: z.number().int(), txId: z.string(), certificateIds: z.array(z.string()) })),
+  issuedCount: z.number().int(),
+  complete: z.boolean(),
+  status: CertificateStatusSchema,
+});
+
 /** Parses ledger bytes (a result or event payload) as JSON, or throws with what was expected. */
 export function parseLedgerJson<T>(schema: z.ZodType<T>, bytes: Uint8Array, what: string): T {
   let json: unknown;

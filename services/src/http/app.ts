@@ -18,10 +18,10 @@ import type { TokenVerifier } from '../identity/token-verifier';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { IdempotencyKeyRef, IdempotencyRepository } from '../repositories/idempotency.repository';
-import { errorMiddleware, issuesOf, sendProblem } from './problem';
+import { errorMiddleware, issuesOf, problemBody, sendProblem } from './problem';
 import { renderReferencePage } from './reference-page';
 import { contextOf, requestContext } from './request-context';
-import type { HandlerInput, RouteDefinition } from './route';
+import type { HandlerInput, HandlerResult, RouteDefinition } from './route';
 
 /** What an idempotent handler can do with its key. */
 export interface IdempotencyHandle {
@@ -112,12 +112,13 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
 
   const issues: ValidationIssue[] = [];
   const hasBody = route.request?.body !== undefined;
-  if (hasBody && !req.is('application/json')) {
-    throw new AppError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+  const bodyTypes = route.request?.bodyTypes ?? ['application/json'];
+  if (hasBody && !req.is([...bodyTypes])) {
+    throw new AppError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', `Send the request body as ${bodyTypes.join(' or ')}`);
   }
   const params = parsePart(route.request?.params, req.params, 'params', issues);
   const query = parsePart(route.request?.query, { ...(req.query as Record<string, unknown>) }, 'query', issues);
-  const body = parsePart(route.request?.body, req.body, 'body', issues);
+  const body = route.request?.bodyCheckedByHandler === true ? (req.body as unknown) : parsePart(route.request?.body, req.body, 'body', issues);
   let keyRef: IdempotencyKeyRef | undefined;
   if (route.idempotent === true) {
     const key = req.get('idempotency-key');
@@ -144,9 +145,11 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
 
   if (keyRef === undefined) {
     const result = await route.handler(input);
-    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-    if (result.body === undefined) res.status(result.status).end();
-    else res.status(result.status).json(result.body);
+    if (result.ndjson !== undefined) {
+      await streamNdjson(req, res, result, () => Promise.resolve(), () => Promise.resolve());
+      return;
+    }
+    sendResult(res, result);
     return;
   }
 
@@ -157,12 +160,16 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
       throw new ConflictError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used for a different request; use a new key for a new write');
     case 'in-progress':
       throw new ConflictError('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still in progress', { headers: { 'Retry-After': '1' } });
-    case 'replay':
+    case 'replay': {
       for (const [name, value] of Object.entries(claim.headers)) res.setHeader(name, value);
       res.setHeader('Idempotent-Replayed', 'true');
-      if (claim.body === null) res.status(claim.status).end();
+      const lines = ndjsonLinesOf(claim.body);
+      if (lines !== undefined) {
+        res.status(claim.status).type('application/x-ndjson').send(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      } else if (claim.body === null) res.status(claim.status).end();
       else res.status(claim.status).json(claim.body);
       return;
+    }
     case 'fresh':
     case 'resumed':
       break;
@@ -171,19 +178,81 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
     resumed: claim.kind === 'resumed' ? claim.context : null,
     save: (saved) => deps.idempotency.saveContext(ref, saved),
   };
+  const release = async (): Promise<void> => {
+    await deps.idempotency.fail(ref).catch((cleanup: unknown) => {
+      context.log.error({ err: cleanup }, 'could not release an idempotency key');
+    });
+  };
   let result;
   try {
     result = await route.handler({ ...input, idempotency: handle } as IdempotentHandlerInput<unknown, unknown, unknown>);
   } catch (err) {
-    await deps.idempotency.fail(ref).catch((cleanup: unknown) => {
-      context.log.error({ err: cleanup }, 'could not release an idempotency key');
-    });
+    await release();
     throw err;
   }
+  if (result.ndjson !== undefined) {
+    await streamNdjson(req, res, result, (lines) => deps.idempotency.complete(ref, 200, { [NDJSON_KEY]: lines }, result.headers), release);
+    return;
+  }
   await deps.idempotency.complete(ref, result.status, result.body, result.headers);
+  sendResult(res, result);
+}
+
+/** Where a completed NDJSON answer keeps its lines in the idempotency store. */
+const NDJSON_KEY = 'ndjson';
+
+function ndjsonLinesOf(body: unknown): unknown[] | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const lines = (body as Record<string, unknown>)[NDJSON_KEY];
+  return Object.keys(body).length === 1 && Array.isArray(lines) ? lines : undefined;
+}
+
+function sendResult(res: Response, result: HandlerResult): void {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-  if (result.body === undefined) res.status(result.status).end();
+  if (result.binary !== undefined) {
+    res.status(result.status).type(result.binary.contentType).send(Buffer.from(result.binary.data));
+  } else if (result.body === undefined) res.status(result.status).end();
   else res.status(result.status).json(result.body);
+}
+
+/**
+ * Streams an NDJSON answer: headers first, one line per emitted object. The work goes on when
+ * the client goes away (a batch half-recorded is worse than one nobody watches finish). A
+ * failure becomes a last `error` line carrying the problem; `failed` then keeps the idempotency
+ * key resumable, `completed` stores the lines for replays.
+ */
+async function streamNdjson(
+  req: Request,
+  res: Response,
+  result: HandlerResult,
+  completed: (lines: unknown[]) => Promise<void>,
+  failed: () => Promise<void>,
+): Promise<void> {
+  const produce = result.ndjson;
+  if (produce === undefined) return;
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  res.status(200).type('application/x-ndjson');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  const lines: unknown[] = [];
+  const emit = (line: Readonly<Record<string, unknown>>): void => {
+    lines.push(line);
+    if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(line)}\n`);
+  };
+  try {
+    await produce(emit);
+    await completed(lines);
+  } catch (err) {
+    const error = isAppError(err) ? err : new AppError(500, 'INTERNAL', 'An unexpected error occurred; it has been logged with the request id');
+    const { log } = contextOf(req);
+    if (error.status >= 500) log.error({ err, code: error.code }, 'streamed request failed');
+    else log.info({ code: error.code, status: error.status }, 'streamed request refused');
+    emit({ type: 'error', problem: problemBody(req, error) });
+    await failed();
+  } finally {
+    if (!res.writableEnded) res.end();
+  }
 }
 
 /**
@@ -240,6 +309,15 @@ export function createApp(deps: AppDependencies): Express {
       },
     }),
   );
+  // Routes that take large uploads parse them first, with their own limit; the API-wide parser
+  // then skips a body already read.
+  for (const route of deps.routes) {
+    const limit = route.request?.bodyLimitBytes;
+    if (limit === undefined) continue;
+    const relative = route.path.replace(/^\/api/, '') || '/';
+    api[route.method](relative, express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] }));
+    if (route.request?.bodyTypes?.includes('text/csv') === true) api[route.method](relative, express.text({ limit, type: 'text/csv' }));
+  }
   api.use(express.json({ limit: deps.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
 
   for (const route of deps.routes) {

@@ -57,7 +57,7 @@ export function generateOpenApiDocument(routes: readonly RouteDefinition[], info
     statuses.add(429);
     const responses: Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {};
     for (const [status, spec] of Object.entries(route.responses)) {
-      responses[status] = spec.schema === undefined ? { description: spec.description } : { description: spec.description, content: { 'application/json': { schema: spec.schema } } };
+      responses[status] = spec.schema === undefined ? { description: spec.description } : { description: spec.description, content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } } };
     }
     for (const status of [...statuses].sort((a, b) => a - b)) {
       responses[String(status)] ??= { description: GENERIC_PROBLEMS[status] ?? 'Error', content: { 'application/problem+json': { schema: problem } } };
@@ -74,7 +74,11 @@ export function generateOpenApiDocument(routes: readonly RouteDefinition[], info
       });
     }
     if (route.request?.body !== undefined) {
-      request.body = { required: true, content: { 'application/json': { schema: route.request.body } } };
+      const content: Record<string, { schema: z.ZodType }> = {};
+      for (const type of route.request.bodyTypes ?? ['application/json']) {
+        content[type] = { schema: type === 'text/csv' ? z.string().meta({ description: 'CSV text with a header row' }) : route.request.body };
+      }
+      request.body = { required: true, content };
     }
     const access = route.access;
     registry.registerPath({

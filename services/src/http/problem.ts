@@ -73,25 +73,25 @@ function fromBodyParser(err: unknown): AppError | undefined {
   }
 }
 
+/** The problem details of an {@link AppError} for this request. */
+export function problemBody(req: Request, error: AppError): Record<string, unknown> {
+  const { requestId } = contextOf(req);
+  return {
+    type: `urn:ctl:problem:${error.code}`,
+    title: TITLES[error.status] ?? 'Error',
+    status: error.status,
+    detail: error.message,
+    instance: req.path,
+    code: error.code,
+    requestId,
+    ...error.extensions,
+  };
+}
+
 /** Writes a problem answer for an {@link AppError}. */
 export function sendProblem(req: Request, res: Response, error: AppError): void {
-  const { requestId } = contextOf(req);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res
-    .status(error.status)
-    .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: `urn:ctl:problem:${error.code}`,
-        title: TITLES[error.status] ?? 'Error',
-        status: error.status,
-        detail: error.message,
-        instance: req.path,
-        code: error.code,
-        requestId,
-        ...error.extensions,
-      }),
-    );
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(problemBody(req, error)));
 }
 
 /**

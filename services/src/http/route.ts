@@ -16,6 +16,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface ResponseSpec {
   readonly description: string;
   readonly schema?: z.ZodType;
+  /** Media type of the body (default `application/json`); e.g. `application/x-ndjson`, `application/pdf`. */
+  readonly contentType?: string;
 }
 
 /** What a handler receives: validated input and the caller. */
@@ -32,11 +34,36 @@ export interface HandlerInput<P, Q, B> {
   readonly req: Request;
 }
 
-/** What a handler answers: a status, a JSON body and extra headers. */
+/** Writes one NDJSON line of a streamed answer. */
+export type EmitLine = (line: Readonly<Record<string, unknown>>) => void;
+
+/**
+ * What a handler answers: a status, a JSON body and extra headers; or a streamed NDJSON body
+ * (`ndjson`, status 200: the producer runs after the headers are sent, and an error it throws
+ * becomes a final `{"type":"error","problem":…}` line); or a binary body (`binary`).
+ */
 export interface HandlerResult {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly ndjson?: (emit: EmitLine) => Promise<void>;
+  readonly binary?: { readonly contentType: string; readonly data: Uint8Array };
+}
+
+/** What a route accepts. */
+export interface RequestSpec {
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** Media types the body may have (default `application/json` only); `text/csv` arrives as a string. */
+  readonly bodyTypes?: readonly ('application/json' | 'text/csv')[];
+  /**
+   * The handler validates the body itself (row-level errors of a batch); `body` then only
+   * documents it, and the handler receives the parsed JSON or the text as sent.
+   */
+  readonly bodyCheckedByHandler?: boolean;
+  /** A larger body limit than the API-wide one (batch uploads). */
+  readonly bodyLimitBytes?: number;
 }
 
 /** One API operation. */
@@ -53,11 +80,7 @@ export interface RouteDefinition {
   readonly idempotent?: boolean;
   /** Exists only while the embedded development identity provider is on. */
   readonly devOnly?: boolean;
-  readonly request?: {
-    readonly params?: z.ZodObject;
-    readonly query?: z.ZodObject;
-    readonly body?: z.ZodType;
-  };
+  readonly request?: RequestSpec;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   /** Problem statuses this route can answer besides the generic ones (400, 401, 403, 413, 429). */
   readonly problems?: readonly number[];
@@ -77,7 +100,7 @@ export function defineRoute<
   B extends z.ZodType | undefined = undefined,
 >(
   definition: Omit<RouteDefinition, 'request' | 'handler'> & {
-    readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
+    readonly request?: Omit<RequestSpec, 'params' | 'query' | 'body'> & { readonly params?: P; readonly query?: Q; readonly body?: B };
     readonly handler: (input: HandlerInput<Infer<P>, Infer<Q>, Infer<B>>) => Promise<HandlerResult>;
   },
 ): RouteDefinition {

@@ -28,6 +28,93 @@ export interface CertificatesTable {
   last_tx_id: string;
   last_block: Int8;
   record: JSONColumnType<Record<string, unknown>>;
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Issued documents (personal data: the holder's name); written by the API at issuance. */
+export interface CertificateDocumentsTable {
+  certificate_id: string;
+  batch_id: string | null;
+  issuer_msp: string;
+  type_code: string;
+  subject_ref: string;
+  target_hash: string;
+  /** Order within its batch (the row of the upload). */
+  position: number;
+  /** The wrapped document without its Fabric reference (`proof.record`). */
+  document: JSONColumnType<Record<string, unknown>>;
+  record_tx_id: string | null;
+  record_block: ColumnType<string | number | bigint | null, number | null | undefined, number | null>;
+  created_at: DefaultedTimestamp;
+}
+
+/** A batch's plan (written by the API before its first part is recorded). */
+export interface CertificateBatchesTable {
+  batch_id: string;
+  type_code: string;
+  issuer_msp: string;
+  root: string;
+  count: number;
+  part_size: number;
+  part_count: number;
+  created_by: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface CertificateBatchPartsTable {
+  batch_id: string;
+  part: number;
+  tx_id: string;
+  block_number: Int8;
+}
+
+/** Batch-level status (a projection of the CertificateBatch{Suspended,Reinstated,Revoked} events). */
+export interface BatchStatusesTable {
+  batch_id: string;
+  batch_root: string;
+  issuer_msp: string;
+  status: string;
+  record: JSONColumnType<Record<string, unknown>>;
+  last_tx_id: string;
+  last_block: Int8;
+}
+
+export interface DisclosuresTable {
+  id: string;
+  certificate_id: string;
+  subject_ref: string;
+  /** SHA-256 of the share token; the token itself is never stored. */
+  token_hash: string;
+  hidden_fields: JSONColumnType<string[]>;
+  document: JSONColumnType<Record<string, unknown>>;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface ConsentsTable {
+  id: string;
+  subject_ref: string;
+  audience_msp: string;
+  type_codes: JSONColumnType<string[]>;
+  purpose: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  used_by: string | null;
+}
+
+export interface ZeroMaterialFetchesTable {
+  id: string;
+  consent_id: string;
+  officer: string;
+  audience_msp: string;
+  matter_code: string | null;
+  required_types: JSONColumnType<string[]>;
+  certificate_ids: JSONColumnType<string[]>;
+  missing: JSONColumnType<string[]>;
+  results: JSONColumnType<Record<string, unknown>[]>;
+  fetched_at: DefaultedTimestamp;
 }
 
 export interface CertificateTypesTable {
@@ -114,10 +201,18 @@ export interface Database {
   anchor_revocations: AnchorRevocationsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  certificate_documents: CertificateDocumentsTable;
+  certificate_batches: CertificateBatchesTable;
+  certificate_batch_parts: CertificateBatchPartsTable;
+  batch_statuses: BatchStatusesTable;
+  disclosures: DisclosuresTable;
+  consents: ConsentsTable;
+  zero_material_fetches: ZeroMaterialFetchesTable;
 }
 
 /** Tables that are pure projections of the ledgers: a rebuild empties and refills them. */
 export const PROJECTION_TABLES = [
+  'batch_statuses',
   'certificate_events',
   'certificates',
   'certificate_types',

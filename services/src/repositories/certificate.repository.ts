@@ -2,7 +2,7 @@
  * Certificates, their event history and the type catalogue in the read model. Written only by
  * the projector (from ledger events); read by the API.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { LedgerCertificateRecord, LedgerCertificateType } from '../domain/ledger-models';
 import { toBlockNumber, type Database } from '../readmodel/schema';
 
@@ -34,6 +34,9 @@ export interface CertificateView {
   readonly record: Record<string, unknown>;
 }
 
+/** Rows per statement when a batch writes many. */
+const CHUNK = 500;
+
 function iso(value: Date | null): string | null {
   return value === null ? null : value.toISOString();
 }
@@ -63,9 +66,108 @@ export class CertificateRepository {
         last_tx_id: at.transactionId,
         last_block: at.blockNumber,
         record: JSON.stringify(record),
+        batch_id: record.batchId ?? null,
       })
       .execute();
     await this.addEvent(record.id, record, at);
+  }
+
+  /** Inserts a batch part's certificates, in chunks (a part holds up to 1,000). */
+  async insertIssuedMany(records: readonly LedgerCertificateRecord[], at: LedgerPosition): Promise<void> {
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const chunk = records.slice(i, i + CHUNK);
+      await this.db
+        .insertInto('certificates')
+        .values(
+          chunk.map((record) => ({
+            id: record.id,
+            type_code: record.typeCode,
+            issuer_msp: record.issuerMsp,
+            subject_ref: record.subjectRef,
+            document_hash: record.documentHash,
+            batch_root: record.batchRoot,
+            status: record.status,
+            issued_at: record.issuedAt,
+            valid_until: record.validUntil,
+            revoked_at: record.revocation?.effectiveAt ?? null,
+            revocation_reason_code: record.revocation?.reasonCode ?? null,
+            issue_tx_id: at.transactionId,
+            issue_block: at.blockNumber,
+            last_tx_id: at.transactionId,
+            last_block: at.blockNumber,
+            record: JSON.stringify(record),
+            batch_id: record.batchId ?? null,
+          })),
+        )
+        .execute();
+      await this.addEvents(chunk, at);
+    }
+  }
+
+  /**
+   * Applies the effective records a batch-level change gave every certificate of the batch, in
+   * chunks of one statement each.
+   */
+  async applyStatusMany(records: readonly LedgerCertificateRecord[], at: LedgerPosition): Promise<void> {
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const chunk = records.slice(i, i + CHUNK);
+      const values = sql.join(
+        chunk.map(
+          (r) =>
+            sql`(${r.id}, ${r.status}, ${r.validUntil}::timestamptz, ${r.revocation?.effectiveAt ?? null}::timestamptz, ${r.revocation?.reasonCode ?? null}, ${JSON.stringify(r)}::jsonb)`,
+        ),
+      );
+      await sql`update certificates as c set status = v.status, valid_until = v.valid_until, revoked_at = v.revoked_at,
+          revocation_reason_code = v.reason, record = v.record, last_tx_id = ${at.transactionId}, last_block = ${at.blockNumber}
+        from (values ${values}) as v(id, status, valid_until, revoked_at, reason, record) where c.id = v.id`.execute(this.db);
+      await this.addEvents(chunk, at);
+    }
+  }
+
+  /** The ledger records of a batch's certificates as last projected. */
+  async batchMembers(batchId: string): Promise<LedgerCertificateRecord[]> {
+    const rows = await this.db.selectFrom('certificates').select('record').where('batch_id', '=', batchId).orderBy('id').execute();
+    return rows.map((r) => r.record as LedgerCertificateRecord);
+  }
+
+  /** Inserts or replaces a batch's batch-level status. */
+  async upsertBatchStatus(status: { batchId: string; batchRoot: string; issuerMsp: string; status: string } & Record<string, unknown>, at: LedgerPosition): Promise<void> {
+    const values = {
+      batch_id: status.batchId,
+      batch_root: status.batchRoot,
+      issuer_msp: status.issuerMsp,
+      status: status.status,
+      record: JSON.stringify(status),
+      last_tx_id: at.transactionId,
+      last_block: at.blockNumber,
+    };
+    await this.db
+      .insertInto('batch_statuses')
+      .values(values)
+      .onConflict((oc) => oc.column('batch_id').doUpdateSet({ status: values.status, record: values.record, last_tx_id: values.last_tx_id, last_block: values.last_block }))
+      .execute();
+  }
+
+  /** A batch's batch-level status record, when it has had a batch-level change. */
+  async findBatchStatus(batchId: string): Promise<Record<string, unknown> | undefined> {
+    const row = await this.db.selectFrom('batch_statuses').select('record').where('batch_id', '=', batchId).executeTakeFirst();
+    return row?.record;
+  }
+
+  private async addEvents(records: readonly LedgerCertificateRecord[], at: LedgerPosition): Promise<void> {
+    if (records.length === 0) return;
+    await this.db
+      .insertInto('certificate_events')
+      .values(
+        records.map((record) => ({
+          tx_id: at.transactionId,
+          certificate_id: record.id,
+          event_name: at.eventName,
+          block_number: at.blockNumber,
+          payload: JSON.stringify(record),
+        })),
+      )
+      .execute();
   }
 
   /**

@@ -13,13 +13,21 @@ import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { Database } from '../readmodel/schema';
 import { OutboxRepository, type OutboxEntry } from '../repositories/outbox.repository';
-import { OUTBOX_ANCHOR_ROOT, OUTBOX_REVOKE_ROOT } from './certificate-projection';
+import { OUTBOX_ANCHOR_ROOT, OUTBOX_REVOKE_LEAF, OUTBOX_REVOKE_ROOT } from './certificate-projection';
 import type { ProjectionWatcher } from './projection-watcher';
 import { backoffMs, sleep, type Worker } from './worker';
 
 const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
 const AnchorPayload = z.looseObject({ root: Hex32, issuerMsp: z.string().min(1) });
 const RevokePayload = z.looseObject({ root: Hex32, issuerMsp: z.string().min(1), reasonCode: z.number().int().min(0).max(65_535) });
+const RevokeLeafPayload = z.looseObject({
+  root: Hex32,
+  leaf: Hex32,
+  proof: z.array(Hex32).max(64).nullable(),
+  issuerMsp: z.string().min(1),
+  reasonCode: z.number().int().min(0).max(65_535),
+  certificateId: z.string().optional(),
+});
 
 /** An entry whose payload or kind cannot be executed: retrying cannot help. */
 class PermanentOutboxError extends Error {
@@ -79,6 +87,17 @@ export class Anchorer implements Worker {
           run: async () => {
             if (!payload.success) throw new PermanentOutboxError(`entry ${String(entry.id)} has a malformed payload`);
             return [{ ...(await evm.revokeRoot(payload.data.root, payload.data.reasonCode, payload.data.issuerMsp)) }];
+          },
+        });
+      } else if (entry.kind === OUTBOX_REVOKE_LEAF) {
+        const payload = RevokeLeafPayload.safeParse(entry.payload);
+        units.push({
+          entries: [entry],
+          run: async () => {
+            if (!payload.success) throw new PermanentOutboxError(`entry ${String(entry.id)} has a malformed payload`);
+            const { root, leaf, proof, reasonCode, issuerMsp, certificateId } = payload.data;
+            if (proof === null) throw new PermanentOutboxError(`the read model holds no document of ${certificateId ?? leaf}, so its Merkle proof is unknown; revoke it on TrustAnchor by hand`);
+            return [{ ...(await evm.revokeLeaf(root, leaf, proof, reasonCode, issuerMsp)) }];
           },
         });
       } else {

@@ -41,6 +41,10 @@ export class ScriptedEvmLedger implements EvmLedger {
     return Promise.resolve({ root, alreadyRevoked: false, transactionHash: '0x01', blockNumber: 1 });
   }
 
+  revokeLeaf(root: string): Promise<RevokeOutcome> {
+    return Promise.resolve({ root, alreadyRevoked: false, transactionHash: '0x02', blockNumber: 1 });
+  }
+
   blockNumber(): Promise<number> {
     return Promise.resolve(1);
   }
