@@ -59,7 +59,12 @@ export class BlockStore {
     this.commit(start, block.length);
   }
 
-  /** {@link append} for start-up, when nothing else is waiting on the event loop. */
+  /**
+   * {@link append} for start-up, when nothing else is waiting on the event loop.
+   *
+   * @throws LedgerCorruptError when the store is closed or an append is in progress; the write or
+   * fsync error when the disk fails.
+   */
   appendSync(block: Uint8Array): void {
     const start = this.reserve(block);
     try {

@@ -147,7 +147,11 @@ export class StateDb {
     list.push(version);
   }
 
-  /** Writes the state to `path` atomically (temp file, fsync, rename, fsync of the folder). */
+  /**
+   * Writes the state to `path` atomically (temp file, fsync, rename, fsync of the folder).
+   *
+   * @throws the file system's error when the file cannot be written.
+   */
   saveSnapshot(path: string): void {
     const tmp = `${path}.tmp`;
     const fd = openSync(tmp, 'w');
@@ -164,6 +168,8 @@ export class StateDb {
    * {@link saveSnapshot} with the file written and fsynced on libuv's thread pool: only the
    * serialisation holds the event loop. The file is installed only if `stillWanted()` holds once
    * it is on disk (a later snapshot may have been saved meanwhile); resolves to whether it was.
+   *
+   * @throws the file system's error (as a rejection) when the file cannot be written.
    */
   async saveSnapshotInBackground(path: string, stillWanted: () => boolean): Promise<boolean> {
     const bytes = this.snapshotBytes();
