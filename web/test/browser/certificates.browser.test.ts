@@ -56,6 +56,8 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
     for (const map of [state.records, state.batches, state.wallet, state.shares, state.disclosures]) map.clear();
     state.consents.length = 0;
     state.batchGate = null;
+    state.batchFailures = 0;
+    state.batchKeys.length = 0;
     Object.assign(stub.behaviour, { devSignIn: true, failIssues: 0, rejectTokens: false, rpcTarget: chain.rpcUrl });
     state.publicConfig = { chainId: chain.chainId, rpcUrl: `${stub.url}/rpc`, trustAnchor: chain.trustAnchor, issuerRegistry: chain.issuerRegistry, apiBase: stub.url };
     // Fresh certificates for every test, anchored on the chain; the stub holds their records.
@@ -179,6 +181,15 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       expect(await page.getByRole('main').textContent()).to.not.contain('Harmony Road');
     });
 
+    it('opens a pasted share link on the share page', async () => {
+      stub.certificates.shares.set('pastedtoken123', { document: first().document, expiresAt: Date.now() + 60_000, revoked: false });
+      await page.goto('/verify');
+      await page.getByLabel('Certificate JSON').fill(`${stub.url}/s/pastedtoken123`);
+      await page.getByRole('button', { name: 'Verify', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Shared certificate' }).waitFor();
+      expect(await verdict('Valid')).to.contain('Valid: every check passed.');
+    });
+
     it('says when a QR image holds something else, or no QR code at all', async () => {
       await page.goto('/verify');
       const input = page.getByLabel('Or choose a photo or screenshot of a QR code');
@@ -256,6 +267,20 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       expect(stub.certificates.batches.size).to.equal(0);
     });
 
+    it('shows an error line from the ledger, and sends the batch again with the same Idempotency-Key to finish it', async () => {
+      stub.certificates.batchFailures = 1;
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.goto('/officer/batch');
+      await page.getByLabel('Or paste the CSV or JSON text').fill(csv);
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByRole('button', { name: 'Issue 3 certificates' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The ledger stopped answering after recording the batch' }).waitFor();
+      await page.getByRole('button', { name: 'Issue 3 certificates' }).click();
+      await page.getByRole('heading', { name: '3 certificates issued' }).waitFor();
+      expect(stub.certificates.batchKeys).to.have.length(2);
+      expect(stub.certificates.batchKeys[0]).to.equal(stub.certificates.batchKeys[1]);
+    });
+
     it('refuses what cannot be a batch before sending anything', async () => {
       await signInAs(/Sign in as Civil Affairs officer/);
       await page.goto('/officer/batch');
@@ -328,8 +353,9 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
     it('lists my certificates with their status and shows one with every field and its history', async () => {
       await signInAs(/Sign in as Resident/);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My certificates' }).click();
+      await page.getByRole('heading', { level: 1, name: 'My certificates' }).waitFor();
+      await page.getByRole('link', { name: 'Open Proof of residence' }).first().waitFor();
       const cards = page.getByRole('main').getByRole('listitem');
-      await cards.first().waitFor();
       expect(await cards.count()).to.equal(2);
       expect(await cards.first().textContent()).to.contain('In force');
       await page.getByRole('link', { name: 'Open Proof of residence' }).first().click();

@@ -60,10 +60,25 @@ export interface CertificateState {
   publicConfig: Record<string, unknown> | null;
   /** When set, a batch stops before its last progress line until this promise settles. */
   batchGate: Promise<void> | null;
+  /** The next N batches fail after being recorded, with an error line (the ledger failing mid-way). */
+  batchFailures: number;
+  /** Idempotency-Keys of the batch requests, in arrival order. */
+  readonly batchKeys: string[];
 }
 
 export function newCertificateState(): CertificateState {
-  return { records: new Map(), batches: new Map(), wallet: new Map(), shares: new Map(), disclosures: new Map(), consents: [], publicConfig: null, batchGate: null };
+  return {
+    records: new Map(),
+    batches: new Map(),
+    wallet: new Map(),
+    shares: new Map(),
+    disclosures: new Map(),
+    consents: [],
+    publicConfig: null,
+    batchGate: null,
+    batchFailures: 0,
+    batchKeys: [],
+  };
 }
 
 interface Caller {
@@ -123,6 +138,11 @@ function issueBatch(state: CertificateState, req: IncomingMessage, body: string,
         res.write(line({ type: 'progress', phase, done: total, total }));
         await wait(20);
       }
+      if (state.batchFailures > 0) {
+        state.batchFailures -= 1;
+        res.end(line({ type: 'error', problem: { type: 'urn:ctl:problem:LEDGER.UNAVAILABLE', title: 'Service Unavailable', status: 503, code: 'LEDGER.UNAVAILABLE', detail: 'The ledger stopped answering after recording the batch; send it again to finish', requestId: 'req-batch' } }));
+        return;
+      }
       res.write(line({ type: 'progress', phase: 'anchored', done: 0, total }));
       await state.batchGate;
       res.write(line({ type: 'progress', phase: 'anchored', done: total, total }));
@@ -159,7 +179,12 @@ export async function certificateRoute(state: CertificateState, req: IncomingMes
   let m: RegExpExecArray | null;
 
   if (route === 'GET /api/public/config') return state.publicConfig === null ? problem(404, 'ROUTE.NOT_FOUND', 'Not Found', 'no config') : { status: 200, body: state.publicConfig };
-  if (route === 'POST /api/certificate-batches') return write(isOfficer) ?? issueBatch(state, req, body, caller as Caller);
+  if (route === 'POST /api/certificate-batches') {
+    const refused = write(isOfficer);
+    if (refused !== undefined) return refused;
+    state.batchKeys.push(String(req.headers['idempotency-key']));
+    return issueBatch(state, req, body, caller as Caller);
+  }
   if ((m = /^GET \/api\/certificate-batches\/([^/]+)(\/documents)?$/.exec(route))) {
     const batch = state.batches.get(decodeURIComponent(m[1] ?? ''));
     if (batch === undefined) return needs(isOfficer) ?? problem(404, 'BATCH.NOT_FOUND', 'Not Found', 'no such batch');
