@@ -437,6 +437,19 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       });
     });
 
+    it('shows the wallet in Chinese with large text, statuses in words', async () => {
+      await signInAs(/Sign in as Resident/);
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.getByRole('button', { name: '大字高对比' }).click();
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的证照' }).click();
+      await page.getByRole('link', { name: '打开Proof of residence' }).first().waitFor();
+      expect(await page.getByRole('main').getByRole('listitem').first().textContent()).to.contain('有效');
+      await page.getByRole('link', { name: '打开Proof of residence' }).first().click();
+      await page.getByRole('button', { name: '生成分享链接' }).waitFor();
+      expect(await page.getByRole('group', { name: '要隐藏的字段' }).getByRole('checkbox').count()).to.equal(4);
+      expect(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).to.be.at.least(20);
+    });
+
     it('keeps the wallet from officers', async () => {
       await signInAs(/Sign in as Civil Affairs officer/);
       await page.goto('/wallet');
