@@ -4,16 +4,23 @@
  * ts-node/register/transpile-only services/src/main.ts`) it reads the environment, starts, and
  * shuts down cleanly on SIGINT/SIGTERM.
  */
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config, type WorkerName } from './config/config';
+import { CertificateBatchService } from './domain/certificate-batch.service';
 import { CertificateService } from './domain/certificate.service';
+import { CertificateStatusService } from './domain/certificate-status.service';
+import { WalletService } from './domain/wallet.service';
+import { loadConnectionProfile } from './ledger/fabric/connection-profile';
+import type { PublicConfig } from './routes/verify.routes';
+import type { SnapshotSigner } from './verification';
 import { loadCatalogue, seedCatalogue } from './domain/catalogue';
 import { HealthService } from './domain/health.service';
-import { loadOrCreateSecret } from './domain/subject-ref';
+import { loadOrCreateSecret, subjectRefOf } from './domain/subject-ref';
 import { VerificationService } from './domain/verification.service';
 import { createApp } from './http/app';
 import { openDevIdentityProvider, type DevIdentityProvider } from './identity/dev-identity-provider';
@@ -73,9 +80,33 @@ export interface LedgerContext {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly heights?: FabricHeightTracker;
+  /** Called when a projector sees a certificate status change or a revocation (cache invalidation). */
+  readonly onStatusChange?: () => void;
 }
 
 const IssuerKeysSchema = z.record(z.string().min(1), z.string().regex(/^0x[0-9a-fA-F]{64}$/));
+
+/**
+ * The department keys that sign offline bundles' snapshots: each organisation's `admin` Fabric
+ * identity key from the connection file (the same P-256 keys IssuerRegistry lists), read on first
+ * use. Undefined for an organisation the wallet holds no admin key of.
+ */
+export function departmentSigners(config: Config): (mspId: string) => SnapshotSigner | undefined {
+  const cache = new Map<string, SnapshotSigner | undefined>();
+  return (mspId) => {
+    if (cache.has(mspId)) return cache.get(mspId);
+    let signer: SnapshotSigner | undefined;
+    try {
+      const identity = loadConnectionProfile(config.fabric.connectionFile).organisations.get(mspId)?.identities.get('admin');
+      if (identity !== undefined) signer = { mspId, privateJwk: createPrivateKey(identity.privateKeyPem).export({ format: 'jwk' }) };
+    } catch {
+      // The connection file is not there yet: try again next time.
+      return undefined;
+    }
+    cache.set(mspId, signer);
+    return signer;
+  };
+}
 
 /** Opens the ledger adapters from the configuration (lazily connecting). */
 export function openLedgers(config: Config, metrics: ServiceMetrics): { fabric: FabricLedger; evm: EvmLedger } {
@@ -111,7 +142,7 @@ export function readerActor(config: Config): FabricActor {
 
 /** Builds a worker by name. */
 export function createWorker(name: WorkerName, context: LedgerContext, hooks: { projector?: ProjectorHooks; anchorer?: AnchorerHooks } = {}): Worker {
-  const { config, database, fabric, evm, watcher, logger, metrics, heights } = context;
+  const { config, database, fabric, evm, watcher, logger, metrics, heights, onStatusChange } = context;
   switch (name) {
     case 'projector':
       return new FabricProjector({
@@ -123,17 +154,19 @@ export function createWorker(name: WorkerName, context: LedgerContext, hooks: { 
         metrics,
         hooks: hooks.projector,
         onBlock: (block) => heights?.observe(block),
+        onStatusChange,
       });
     case 'evm-projector':
-      return new EvmProjector({ db: database.db, evm, confirmations: config.evm.confirmations, pollMs: 1_000, watcher, log: logger.child({ worker: name }), metrics });
+      return new EvmProjector({ db: database.db, evm, confirmations: config.evm.confirmations, pollMs: 1_000, watcher, log: logger.child({ worker: name }), metrics, onRevocation: onStatusChange });
     case 'anchorer':
       return new Anchorer({ db: database.db, evm, maxAttempts: config.outboxMaxAttempts, pollMs: 1_000, log: logger.child({ worker: name }), metrics, hooks: hooks.anchorer, watcher });
   }
 }
 
-async function identityOf(config: Config, users: ReturnType<typeof demoUsers>): Promise<{ verifier: TokenVerifier; devIdp: DevIdentityProvider | undefined }> {
+async function identityOf(config: Config, users: ReturnType<typeof demoUsers>, secret: string): Promise<{ verifier: TokenVerifier; devIdp: DevIdentityProvider | undefined }> {
+  const toSubjectRef = (idNumber: string): string => subjectRefOf(secret, idNumber);
   if (config.identity.kind === 'external') {
-    return { verifier: remoteTokenVerifier(config.identity.jwksUrl, config.identity.issuer, config.identity.audience, config.claims), devIdp: undefined };
+    return { verifier: remoteTokenVerifier(config.identity.jwksUrl, config.identity.issuer, config.identity.audience, config.claims, toSubjectRef), devIdp: undefined };
   }
   const devIdp = await openDevIdentityProvider({
     keyFile: config.identity.keyFile,
@@ -142,8 +175,9 @@ async function identityOf(config: Config, users: ReturnType<typeof demoUsers>): 
     users,
     rolesClaim: config.claims.roles,
     orgClaim: config.claims.org,
+    idNumberClaim: config.claims.idNumber,
   });
-  return { verifier: localTokenVerifier(devIdp.jwks, devIdp.issuer, devIdp.audience, config.claims), devIdp };
+  return { verifier: localTokenVerifier(devIdp.jwks, devIdp.issuer, devIdp.audience, config.claims, toSubjectRef), devIdp };
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -182,7 +216,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
     const secret = config.subjectRefSecret ?? loadOrCreateSecret(config.subjectRefSecretFile);
     const organisations = loadOrganisations(config.organisationsFile);
     const users = demoUsers(organisations, config.fabric.adminOrg);
-    const { verifier, devIdp } = await identityOf(config, users);
+    const { verifier, devIdp } = await identityOf(config, users, secret);
     const { fabric, evm } = openLedgers(config, metrics);
     cleanups.push(
       () => {
@@ -208,13 +242,41 @@ export async function startServices(config: Config, options: StartOptions = {}):
       organisationNames: new Map(organisations.map((o) => [o.mspId, o.name])),
       readWaitMaxMs: config.http.readWaitMaxMs,
     });
-    const verification = new VerificationService({ fabric, evm, rpcUrl: config.evm.rpcUrl, reader: readerActor(config) });
+    const verification = new VerificationService({ fabric, evm, rpcUrl: config.evm.rpcUrl, reader: readerActor(config), cacheTtlMs: config.verifyCacheTtlMs, db: database.db });
     cleanups.push(() => {
       verification.close();
     });
+    const organisationNames = new Map(organisations.map((o) => [o.mspId, o.name]));
+    const batches = new CertificateBatchService({ db: database.db, fabric, evm, watcher, subjectRefSecret: secret, organisationNames, readWaitMaxMs: config.http.readWaitMaxMs });
+    const status = new CertificateStatusService({ fabric, batches, verification });
+    const wallet = new WalletService({
+      db: database.db,
+      fabric,
+      verification,
+      signerFor: departmentSigners(config),
+      secret,
+      organisations: new Set(organisations.map((o) => o.mspId)),
+      fontFile: config.certificateFontFile,
+    });
+    const publicConfig = (): PublicConfig => {
+      const deployment = evm.deployment;
+      return { chainId: deployment.chainId, rpcUrl: config.publicConfig.evmRpcUrl, trustAnchor: deployment.trustAnchor.address, issuerRegistry: deployment.issuerRegistry.address, apiBase: config.publicConfig.apiBase };
+    };
     const health = new HealthService({ db: database.db, fabric, evm, heights, probe: readerActor(config), maxLagBlocks: config.projectorMaxLagBlocks });
     let document: unknown;
-    const routes = buildRouteTable({ health, outbox, certificates, verification, devIdp, openapi: () => (document ??= apiDocument(routes)) });
+    const routes = buildRouteTable({
+      health,
+      outbox,
+      certificates,
+      verification,
+      batches,
+      status,
+      wallet,
+      documents: { db: database.db, fabric },
+      publicConfig,
+      devIdp,
+      openapi: () => (document ??= apiDocument(routes)),
+    });
     const app = createApp({
       logger,
       metrics,
@@ -229,7 +291,19 @@ export async function startServices(config: Config, options: StartOptions = {}):
       trustProxy: config.http.trustProxy,
     });
 
-    const context: LedgerContext = { config, database, fabric, evm, watcher, logger, metrics, heights };
+    const context: LedgerContext = {
+      config,
+      database,
+      fabric,
+      evm,
+      watcher,
+      logger,
+      metrics,
+      heights,
+      onStatusChange: () => {
+        verification.invalidate();
+      },
+    };
     const workers: RunningWorker[] = config.workers.map((name) =>
       startWorker(createWorker(name, context, { projector: options.projectorHooks, anchorer: options.anchorerHooks }), database, logger),
     );

@@ -78,6 +78,11 @@ const envSchema = z.object({
   OIDC_JWKS_URL: httpUrl,
   OIDC_ROLES_CLAIM: z.preprocess(emptyToUndefined, z.string().min(1).default('roles')),
   OIDC_ORG_CLAIM: z.preprocess(emptyToUndefined, z.string().min(1).default('org')),
+  OIDC_ID_NUMBER_CLAIM: z.preprocess(emptyToUndefined, z.string().min(1).default('id_number')),
+  PUBLIC_EVM_RPC_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^(https?|wss?)$/ }).default('http://127.0.0.1:8545')),
+  PUBLIC_API_BASE: z.preprocess(emptyToUndefined, z.string().min(1).default('/')),
+  VERIFY_CACHE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(2_000)),
+  CERTIFICATE_FONT_FILE: optionalString,
   SUBJECT_REF_SECRET: z.preprocess(
     emptyToUndefined,
     z.string().min(32, 'must be at least 32 characters (use 64 hex digits)').optional(),
@@ -172,7 +177,13 @@ export interface Config {
     readonly txTimeoutMs: number;
   };
   readonly identity: DevIdentityProviderConfig | ExternalIdentityProviderConfig;
-  readonly claims: { readonly roles: string; readonly org: string };
+  readonly claims: { readonly roles: string; readonly org: string; readonly idNumber: string };
+  /** What browsers are told (`GET /api/public/config`). */
+  readonly publicConfig: { readonly evmRpcUrl: string; readonly apiBase: string };
+  /** How long `POST /api/verify` keeps status answers that can still change (revocations show within this). */
+  readonly verifyCacheTtlMs: number;
+  /** A TrueType/OpenType font for printed certificates (e.g. one covering Chinese names). */
+  readonly certificateFontFile: string | undefined;
   /** Explicit secret, or undefined to use (and create) the one persisted under the data dir. */
   readonly subjectRefSecret: string | undefined;
   readonly subjectRefSecretFile: string;
@@ -291,7 +302,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             audience: 'ctl-api',
             keyFile: path.join(dataDir, 'dev-idp', 'signing-key.json'),
           },
-    claims: { roles: e.OIDC_ROLES_CLAIM, org: e.OIDC_ORG_CLAIM },
+    claims: { roles: e.OIDC_ROLES_CLAIM, org: e.OIDC_ORG_CLAIM, idNumber: e.OIDC_ID_NUMBER_CLAIM },
+    publicConfig: { evmRpcUrl: e.PUBLIC_EVM_RPC_URL, apiBase: e.PUBLIC_API_BASE },
+    verifyCacheTtlMs: e.VERIFY_CACHE_TTL_MS,
+    certificateFontFile: e.CERTIFICATE_FONT_FILE === undefined ? undefined : path.resolve(cwd, e.CERTIFICATE_FONT_FILE),
     subjectRefSecret: e.SUBJECT_REF_SECRET,
     subjectRefSecretFile: path.join(dataDir, 'secrets', 'subject-ref.key'),
     workers: e.WORKERS,

@@ -53,8 +53,8 @@ interface IssuanceContext {
 }
 
 /** The field of a type that carries the holder's name (filled from `holder.name`). */
-const HOLDER_NAME_FIELD = 'holderName';
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const HOLDER_NAME_FIELD = 'holderName';
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CertificateServiceDependencies {
   readonly db: Kysely<Database>;
@@ -74,11 +74,12 @@ function isIssuanceContext(value: unknown): value is IssuanceContext {
 }
 
 /** Now, to the second: the chaincode and the EVM keep seconds, and documents must match them. */
-function nowSeconds(): Date {
+export function nowSeconds(): Date {
   return new Date(Math.floor(Date.now() / 1000) * 1000);
 }
 
-function isoSeconds(date: Date): string {
+/** An ISO 8601 UTC time without milliseconds, as documents carry them. */
+export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

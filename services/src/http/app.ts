@@ -146,7 +146,7 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
   if (keyRef === undefined) {
     const result = await route.handler(input);
     if (result.ndjson !== undefined) {
-      await streamNdjson(req, res, result, () => Promise.resolve(), () => Promise.resolve());
+      await streamNdjson(req, res, result, undefined, () => Promise.resolve());
       return;
     }
     sendResult(res, result);
@@ -167,7 +167,7 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
       if (lines !== undefined) {
         res.status(claim.status).type('application/x-ndjson').send(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
       } else if (claim.body === null) res.status(claim.status).end();
-      else res.status(claim.status).json(claim.body);
+      else res.status(claim.status).json(route.storedAnswer === undefined ? claim.body : route.storedAnswer.restore(claim.body));
       return;
     }
     case 'fresh':
@@ -194,7 +194,7 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
     await streamNdjson(req, res, result, (lines) => deps.idempotency.complete(ref, 200, { [NDJSON_KEY]: lines }, result.headers), release);
     return;
   }
-  await deps.idempotency.complete(ref, result.status, result.body, result.headers);
+  await deps.idempotency.complete(ref, result.status, route.storedAnswer === undefined || result.body === undefined ? result.body : route.storedAnswer.strip(result.body), result.headers);
   sendResult(res, result);
 }
 
@@ -225,7 +225,8 @@ async function streamNdjson(
   req: Request,
   res: Response,
   result: HandlerResult,
-  completed: (lines: unknown[]) => Promise<void>,
+  /** Stores the lines for replays (idempotent routes); undefined: nothing is kept. */
+  completed: ((lines: unknown[]) => Promise<void>) | undefined,
   failed: () => Promise<void>,
 ): Promise<void> {
   const produce = result.ndjson;
@@ -237,12 +238,12 @@ async function streamNdjson(
   res.flushHeaders();
   const lines: unknown[] = [];
   const emit = (line: Readonly<Record<string, unknown>>): void => {
-    lines.push(line);
+    if (completed !== undefined) lines.push(line);
     if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(line)}\n`);
   };
   try {
     await produce(emit);
-    await completed(lines);
+    await completed?.(lines);
   } catch (err) {
     const error = isAppError(err) ? err : new AppError(500, 'INTERNAL', 'An unexpected error occurred; it has been logged with the request id');
     const { log } = contextOf(req);

@@ -82,6 +82,11 @@ export interface RouteDefinition {
   readonly devOnly?: boolean;
   readonly request?: RequestSpec;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
+  /**
+   * Secrets in the answer the idempotency store must not keep (a share token): `strip` runs on
+   * the answer before it is stored, `restore` on a stored answer before it is replayed.
+   */
+  readonly storedAnswer?: { readonly strip: (body: unknown) => unknown; readonly restore: (body: unknown) => unknown };
   /** Problem statuses this route can answer besides the generic ones (400, 401, 403, 413, 429). */
   readonly problems?: readonly number[];
   readonly handler: (input: HandlerInput<unknown, unknown, unknown>) => Promise<HandlerResult>;

@@ -15,6 +15,15 @@ export interface DemoUser {
   readonly org: string;
 }
 
+/**
+ * The demo residents' fixed (fictitious) identity numbers, carried in their tokens' id-number
+ * claim so officers can issue them certificates that show up in their wallets. Demo data only.
+ */
+export const DEMO_ID_NUMBERS: Readonly<Record<string, string>> = {
+  resident: '110105198801010016',
+  volunteer: '110105199202020021',
+};
+
 /** `CivilAffairsMSP` → `civil-affairs`: a readable, stable slug for user ids. */
 function slug(mspId: string): string {
   return mspId

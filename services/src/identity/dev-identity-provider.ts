@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { NotFoundError } from '../errors';
-import type { DemoUser } from './demo-users';
+import { DEMO_ID_NUMBERS, type DemoUser } from './demo-users';
 
 /** How long a development token lives; long enough for a demo, short enough to expire. */
 const TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
@@ -58,6 +58,8 @@ export async function openDevIdentityProvider(options: {
   users: readonly DemoUser[];
   rolesClaim: string;
   orgClaim: string;
+  /** Claim that carries the demo residents' identity numbers ({@link DEMO_ID_NUMBERS}). */
+  idNumberClaim?: string;
 }): Promise<DevIdentityProvider> {
   const privateJwk = await loadOrCreateKey(options.keyFile);
   const { d: _d, ...publicJwk } = privateJwk;
@@ -74,7 +76,10 @@ export async function openDevIdentityProvider(options: {
       const user = byId.get(userId);
       if (user === undefined) throw new NotFoundError('AUTH.UNKNOWN_USER', `There is no demo user "${userId}"`);
       const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ [options.rolesClaim]: user.roles, [options.orgClaim]: user.org, name: user.name })
+      const idNumber = DEMO_ID_NUMBERS[user.id];
+      const claims: Record<string, unknown> = { [options.rolesClaim]: user.roles, [options.orgClaim]: user.org, name: user.name };
+      if (idNumber !== undefined && options.idNumberClaim !== undefined) claims[options.idNumberClaim] = idNumber;
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
         .setIssuer(options.issuer)
         .setAudience(options.audience)

@@ -16,6 +16,11 @@ export interface Principal {
   readonly roles: readonly Role[];
   /** MSP id of the organisation the user acts for, or null (residents of no organisation). */
   readonly org: string | null;
+  /**
+   * The holder reference of the person (HMAC of the identity number the token's id-number claim
+   * carries), when the token has one. The number itself is never kept.
+   */
+  readonly subjectRef?: string;
 }
 
 /** What a route allows: everyone, or callers holding one of `roles` (within `orgs` if given). */

@@ -15,11 +15,16 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
-/** Claim names that carry roles and the organisation (deployment-specific in OIDC). */
+/** Claim names that carry roles, the organisation and the identity number (deployment-specific in OIDC). */
 export interface ClaimNames {
   readonly roles: string;
   readonly org: string;
+  /** The claim with the person's identity number (residents); turned into `subjectRef` at once. */
+  readonly idNumber?: string;
 }
+
+/** Turns an identity number into the deployment's subjectRef. */
+export type SubjectRefFunction = (idNumber: string) => string;
 
 type KeyResolver = Parameters<typeof jwtVerify>[1];
 
@@ -36,6 +41,7 @@ class JoseTokenVerifier implements TokenVerifier {
     private readonly issuer: string,
     private readonly audience: string,
     private readonly claims: ClaimNames,
+    private readonly subjectRef?: SubjectRefFunction,
   ) {}
 
   async verify(token: string): Promise<Principal> {
@@ -58,11 +64,15 @@ class JoseTokenVerifier implements TokenVerifier {
       throw new UnauthenticatedError('AUTH.TOKEN_INVALID', 'The bearer token has no subject');
     }
     const org = payload[this.claims.org];
-    return {
+    const idNumber = this.claims.idNumber === undefined ? undefined : payload[this.claims.idNumber];
+    const principal: Principal = {
       userId: sub,
       roles: rolesFrom(payload[this.claims.roles]),
       org: typeof org === 'string' && org !== '' ? org : null,
     };
+    // Only the keyed hash leaves this function: the number is never logged, stored or returned.
+    if (typeof idNumber === 'string' && idNumber.trim() !== '' && this.subjectRef !== undefined) return { ...principal, subjectRef: this.subjectRef(idNumber) };
+    return principal;
   }
 }
 
@@ -70,11 +80,11 @@ class JoseTokenVerifier implements TokenVerifier {
  * A verifier for an external OIDC provider; keys are fetched from `jwksUrl` and cached by jose
  * (refetched on an unknown `kid`, so key rotation needs no restart).
  */
-export function remoteTokenVerifier(jwksUrl: string, issuer: string, audience: string, claims: ClaimNames): TokenVerifier {
-  return new JoseTokenVerifier(createRemoteJWKSet(new URL(jwksUrl)), issuer, audience, claims);
+export function remoteTokenVerifier(jwksUrl: string, issuer: string, audience: string, claims: ClaimNames, subjectRef?: SubjectRefFunction): TokenVerifier {
+  return new JoseTokenVerifier(createRemoteJWKSet(new URL(jwksUrl)), issuer, audience, claims, subjectRef);
 }
 
 /** A verifier for a key set held in memory (the embedded development identity provider). */
-export function localTokenVerifier(jwks: JSONWebKeySet, issuer: string, audience: string, claims: ClaimNames): TokenVerifier {
-  return new JoseTokenVerifier(createLocalJWKSet(jwks), issuer, audience, claims);
+export function localTokenVerifier(jwks: JSONWebKeySet, issuer: string, audience: string, claims: ClaimNames, subjectRef?: SubjectRefFunction): TokenVerifier {
+  return new JoseTokenVerifier(createLocalJWKSet(jwks), issuer, audience, claims, subjectRef);
 }

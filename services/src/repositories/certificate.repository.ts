@@ -130,6 +130,17 @@ export class CertificateRepository {
     return rows.map((r) => r.record as LedgerCertificateRecord);
   }
 
+  /** How many of a batch's certificates are projected, and when the first was issued. */
+  async batchSummary(batchId: string): Promise<{ count: number; firstIssuedAt: string | undefined }> {
+    const row = await this.db
+      .selectFrom('certificates')
+      .select([sql<number>`count(*)::int`.as('n'), sql<Date | null>`min(issued_at)`.as('first')])
+      .where('batch_id', '=', batchId)
+      .executeTakeFirst();
+    const first: unknown = row?.first;
+    return { count: row?.n ?? 0, firstIssuedAt: first instanceof Date ? first.toISOString() : typeof first === 'string' ? new Date(first).toISOString() : undefined };
+  }
+
   /** Inserts or replaces a batch's batch-level status. */
   async upsertBatchStatus(status: { batchId: string; batchRoot: string; issuerMsp: string; status: string } & Record<string, unknown>, at: LedgerPosition): Promise<void> {
     const values = {

@@ -134,7 +134,9 @@ export const VerifyQuerySchema = z.strictObject({
   asOf: z.iso.datetime({ offset: true }).optional().meta({ description: 'Answer "was it valid at this instant?" (default now)' }),
 });
 
-export const VerifyRequestSchema = z.record(z.string(), z.unknown()).meta({ id: 'VerifyRequest', description: 'The certificate document (JSON object) as the holder has it' });
+export const VerifyRequestSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'VerifyRequest', description: 'The certificate document (JSON object) as the holder has it, an offline bundle, or { "qr": "CTL1:…" }' });
 
 export const VerificationCheckSchema = z
   .object({
@@ -182,3 +184,159 @@ export const OutboxEntrySchema = z
   .meta({ id: 'OutboxEntry' });
 
 export const OutboxIdParamsSchema = z.strictObject({ id: z.coerce.number().int().positive() });
+
+const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'is not a valid id');
+const ReasonCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an upper-case code, e.g. ISSUED_IN_ERROR');
+
+export const BatchIdParamsSchema = z.strictObject({ batchId: Id });
+export const DisclosureIdParamsSchema = z.strictObject({ disclosureId: Id });
+export const ShareTokenParamsSchema = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'is not a share token') });
+
+export const BatchUploadQuerySchema = z.strictObject({
+  typeCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/).optional().meta({ description: 'The type of every row of a text/csv body' }),
+  batchId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,100}$/)
+    .optional()
+    .meta({ description: 'Optional batch id for a text/csv body (JSON bodies carry it as batchId)' }),
+});
+
+export const BatchProgressEventSchema = z
+  .object({ type: z.literal('progress'), phase: z.enum(['validated', 'wrapped', 'recorded', 'anchored']), done: z.number().int(), total: z.number().int() })
+  .meta({ id: 'BatchProgressEvent' });
+export const BatchDoneEventSchema = z
+  .object({
+    type: z.literal('done'),
+    batchId: z.string(),
+    root: z.string(),
+    count: z.number().int(),
+    transactionIds: z.array(z.string()),
+    blockNumber: z.number().int(),
+    anchored: z.boolean(),
+  })
+  .meta({ id: 'BatchDoneEvent' });
+export const BatchErrorEventSchema = z.object({ type: z.literal('error'), problem: z.record(z.string(), z.unknown()) }).meta({ id: 'BatchErrorEvent' });
+export const BatchStreamLineSchema = z
+  .union([BatchProgressEventSchema, BatchDoneEventSchema, BatchErrorEventSchema])
+  .meta({ description: 'One JSON object per line: progress (validated, wrapped, recorded, anchored), then done or error' });
+
+export const StatusChangeSchema = z
+  .object({ status: z.enum(['ISSUED', 'SUSPENDED', 'REVOKED']), reasonCode: z.string(), reasonText: z.string(), effectiveAt: z.string() })
+  .meta({ id: 'StatusChange' });
+
+export const CertificateBatchSchema = z
+  .object({
+    batchId: z.string(),
+    typeCode: z.string(),
+    issuerMsp: z.string(),
+    root: z.string(),
+    count: z.number().int(),
+    recordedCount: z.number().int().meta({ description: 'Certificates of the batch the read model has projected' }),
+    status: z.string(),
+    issuedAt: z.string(),
+    anchor: z.object({ anchored: z.boolean(), transactionHash: z.string().optional(), blockNumber: z.number().int().optional(), anchoredAt: z.string().optional() }),
+    revocation: z.object({ reasonCode: z.string(), reasonText: z.string(), revokedAt: z.string() }).optional(),
+    statusChanges: z.array(StatusChangeSchema),
+    change: z.object({ transactionId: z.string(), blockNumber: z.number().int() }).nullable().optional().meta({ description: 'Where a status change was recorded (status changes only)' }),
+  })
+  .meta({ id: 'CertificateBatch' });
+
+export const StatusChangeRequestSchema = z
+  .strictObject({
+    action: z.enum(['suspend', 'reinstate', 'revoke']),
+    reasonCode: ReasonCode,
+    reasonText: z.string().max(500),
+    effectiveAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it takes effect (default now); a revocation may be backdated' }),
+  })
+  .meta({ id: 'StatusChangeRequest' });
+
+export const LedgerRecordSchema = z
+  .object({
+    id: z.string(),
+    typeCode: z.string(),
+    issuerMsp: z.string(),
+    documentHash: z.string(),
+    batchId: z.string().nullable(),
+    batchRoot: z.string(),
+    status: z.enum(['ISSUED', 'SUSPENDED', 'REVOKED']),
+    issuedAt: z.string(),
+    validUntil: z.string().nullable(),
+    statusChanges: z.array(StatusChangeSchema),
+    txId: z.string(),
+    blockNumber: z.number().int().optional(),
+    change: z.object({ transactionId: z.string(), blockNumber: z.number().int() }).nullable().optional().meta({ description: 'Where a status change was recorded (status changes only)' }),
+  })
+  .meta({ id: 'LedgerRecord', description: 'certificate:GetCertificate without subjectRef (what the verifier reads)' });
+
+export const WalletCertificateSchema = z
+  .object({
+    id: z.string(),
+    typeCode: z.string(),
+    typeName: z.string(),
+    issuerMsp: z.string(),
+    issuedAt: z.string(),
+    validUntil: z.string().nullable(),
+    status: z.string(),
+  })
+  .meta({ id: 'WalletCertificate' });
+
+export const WalletCertificateDetailSchema = z
+  .object({ certificate: CertificateDocumentSchema, status: z.string(), record: LedgerRecordSchema })
+  .meta({ id: 'WalletCertificateDetail' });
+
+export const DisclosureRequestSchema = z
+  .strictObject({
+    hideFields: z.array(z.string().max(64)).max(64),
+    expiresInSeconds: z.number().int().min(60).max(30 * 24 * 60 * 60),
+  })
+  .meta({ id: 'DisclosureRequest' });
+
+export const DisclosureSchema = z
+  .object({
+    disclosureId: z.string(),
+    document: CertificateDocumentSchema,
+    shareUrl: z.string().meta({ description: '/s/<token>: the portal page that shows the shared document (GET /api/shares/<token>)' }),
+    expiresAt: z.string(),
+    qrPayload: z.string().meta({ description: 'CTL1: payload of the disclosed document\'s offline bundle (or the share link when no bundle can be signed)' }),
+  })
+  .meta({ id: 'Disclosure' });
+
+export const OfflineBundleSchema = z
+  .looseObject({
+    format: z.literal('ctl-offline-bundle/1'),
+    document: CertificateDocumentSchema,
+    snapshot: z.record(z.string(), z.unknown()),
+    signatures: z.array(z.record(z.string(), z.unknown())),
+    keys: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'OfflineBundle' });
+
+export const PublicConfigSchema = z
+  .object({ chainId: z.number().int(), rpcUrl: z.string(), trustAnchor: z.string(), issuerRegistry: z.string(), apiBase: z.string() })
+  .meta({ id: 'PublicConfig', description: 'What the browser verifier needs' });
+
+export const ConsentRequestSchema = z
+  .strictObject({
+    audienceMsp: z.string().min(1).max(64),
+    typeCodes: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/)).min(1).max(20),
+    purpose: z.string().trim().min(1).max(200),
+    expiresInSeconds: z.number().int().min(60).max(7 * 24 * 60 * 60),
+  })
+  .meta({ id: 'ConsentRequest' });
+
+export const ConsentSchema = z.object({ consentId: z.string(), expiresAt: z.string() }).meta({ id: 'Consent' });
+
+export const ZeroMaterialFetchRequestSchema = z
+  .strictObject({
+    consentId: Id,
+    matterCode: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/).optional(),
+    requiredTypes: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/)).min(1).max(20),
+  })
+  .meta({ id: 'ZeroMaterialFetchRequest' });
+
+export const ZeroMaterialFetchResponseSchema = z
+  .object({
+    certificates: z.array(z.object({ typeCode: z.string(), certificate: CertificateDocumentSchema, verification: VerificationResultSchema })),
+    missing: z.array(z.string()),
+  })
+  .meta({ id: 'ZeroMaterialFetchResponse' });

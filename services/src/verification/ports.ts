@@ -85,7 +85,11 @@ export interface LedgerCertificateRecord {
   readonly id: string;
   readonly typeCode: string;
   readonly issuerMsp: string;
-  readonly subjectRef: string;
+  /**
+   * The holder reference. Optional: the services' public status route leaves it out (it would
+   * link a person's certificates); the document hash already covers the document's own.
+   */
+  readonly subjectRef?: string;
   /** The document's targetHash. */
   readonly documentHash: string;
   readonly batchRoot: string;

@@ -1,6 +1,7 @@
 /**
- * Ledger certificate records read from JSON, and a ledger record reader over the services' HTTP
- * API (`GET /api/certificates/{id}`) for the CLI and the browser. Uses `fetch`, so it runs in both.
+ * Ledger certificate records read from JSON, and a ledger record reader over the services' public
+ * HTTP API (`GET /api/certificates/{id}/status`) for the CLI and the browser. Uses `fetch`, so it
+ * runs in both.
  */
 import { PortUnavailableError } from './errors';
 import type { LedgerCertificateRecord, LedgerRecordReader } from './ports';
@@ -21,7 +22,7 @@ function isStatus(value: unknown): value is (typeof STATUSES)[number] {
 
 /**
  * Reads a certificate record from JSON (the chaincode's record, as `certificate:GetCertificate`
- * or `GET /api/certificates/{id}` return it), keeping the members the verifier uses and nothing
+ * or `GET /api/certificates/{id}/status` return it; the latter without `subjectRef`), keeping the members the verifier uses and nothing
  * else (no actor references travel in bundles).
  *
  * @param bad - called with what is malformed; must throw
@@ -44,11 +45,12 @@ export function parseLedgerRecord(value: unknown, bad: (what: string) => never):
   });
   const blockNumber = value.blockNumber;
   if (blockNumber !== undefined && !isTime(blockNumber)) return bad('ledger.blockNumber');
+  const subjectRef = value.subjectRef === undefined ? undefined : text('subjectRef');
   return {
     id: text('id'),
     typeCode: text('typeCode'),
     issuerMsp: text('issuerMsp'),
-    subjectRef: text('subjectRef'),
+    ...(subjectRef === undefined ? {} : { subjectRef }),
     documentHash: text('documentHash'),
     batchRoot: text('batchRoot'),
     status,
@@ -64,7 +66,7 @@ export function parseLedgerRecord(value: unknown, bad: (what: string) => never):
 export interface HttpLedgerOptions {
   /** The services' base URL, e.g. `http://localhost:8080`. */
   readonly baseUrl: string;
-  /** Bearer token, when the route requires one. */
+  /** Bearer token (the status route is public; kept for deployments that close it). */
   readonly token?: string;
   /** The channel and chaincode the API serves (default `community` / `ctl`); documents naming others are not found. */
   readonly channel?: string;
@@ -74,8 +76,8 @@ export interface HttpLedgerOptions {
 }
 
 /**
- * A ledger record reader over `GET {baseUrl}/api/certificates/{id}`: 404 is "no record", any
- * other failure makes the ledgerRecord check fail as unavailable.
+ * A ledger record reader over `GET {baseUrl}/api/certificates/{id}/status` (public): 404 is "no
+ * record", any other failure makes the ledgerRecord check fail as unavailable.
  */
 export function httpLedgerRecordReader(options: HttpLedgerOptions): LedgerRecordReader {
   const doFetch = options.fetch ?? fetch;
@@ -89,7 +91,7 @@ export function httpLedgerRecordReader(options: HttpLedgerOptions): LedgerRecord
       if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
       let response: Response;
       try {
-        response = await doFetch(`${base}/api/certificates/${encodeURIComponent(query.certificateId)}`, { headers });
+        response = await doFetch(`${base}/api/certificates/${encodeURIComponent(query.certificateId)}/status`, { headers });
       } catch (err) {
         throw new PortUnavailableError('ledger', `the services at ${base} could not be reached`, err);
       }

@@ -503,7 +503,7 @@ function checkLedgerRecord(read: ReadDocument, answers: Answers, observedAt: num
   if (record.documentHash !== read.targetHash) differences.push('fingerprint');
   if (record.typeCode !== read.typeCode) differences.push('type');
   if (record.issuerMsp !== read.issuerMspId) differences.push('issuer');
-  if (record.subjectRef !== read.subjectRef) differences.push('holder reference');
+  if (record.subjectRef !== undefined && record.subjectRef !== read.subjectRef) differences.push('holder reference');
   if (record.batchRoot !== read.merkleRoot) differences.push('batch');
   if (!sameInstant(record.validUntil, read.validUntil)) differences.push('end of validity');
   if (record.txId !== ref.txId) differences.push('transaction');

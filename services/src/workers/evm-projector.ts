@@ -27,6 +27,8 @@ export interface EvmProjectorOptions {
   readonly watcher: ProjectionWatcher;
   readonly log: Logger;
   readonly metrics?: ServiceMetrics;
+  /** Called after a revocation is projected (verification caches). */
+  readonly onRevocation?: () => void;
 }
 
 /** Projects TrustAnchor logs into the read model (worker `evm-projector`). */
@@ -61,6 +63,7 @@ export class EvmProjector implements Worker {
       await new CheckpointRepository(trx).set(EVM_PROJECTOR, { blockNumber: to, transactionId: null, logIndex: null });
     });
     if (logs.length > 0) this.options.watcher.advanced();
+    if (logs.some((l) => l.kind === 'RootRevoked')) this.options.onRevocation?.();
     this.options.metrics?.projectorLag.set({ projector: EVM_PROJECTOR }, latest - to);
     return latest - to;
   }

@@ -45,7 +45,12 @@ export interface FabricProjectorOptions {
   readonly hooks?: ProjectorHooks;
   /** Called with each block number the projector sees (the ledger height tracker). */
   readonly onBlock?: (blockNumber: number) => void;
+  /** Called after a certificate or batch status change is projected (verification caches). */
+  readonly onStatusChange?: () => void;
 }
+
+/** Events after which cached verification answers may be stale. */
+const STATUS_EVENTS = new Set(['CertificateSuspended', 'CertificateReinstated', 'CertificateRevoked', 'CertificateBatchSuspended', 'CertificateBatchReinstated', 'CertificateBatchRevoked']);
 
 /** Where to resume after a checkpoint: a block, and the transaction already done in it. */
 export function resumeFrom(checkpoint: Checkpoint | undefined): { blockNumber: number; afterTransactionId: string | undefined } {
@@ -131,6 +136,7 @@ export class FabricProjector implements Worker {
       return changed;
     });
     await hooks?.afterCommit?.(position);
+    if (STATUS_EVENTS.has(event.eventName)) this.options.onStatusChange?.();
     metrics?.projectedEvents.inc({ projector: FABRIC_PROJECTOR, event: applied ? event.eventName : 'ignored' });
     log.debug({ blockNumber: event.blockNumber, transactionId: event.transactionId, event: event.eventName }, 'projected');
     this.options.watcher.advanced();
