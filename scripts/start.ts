@@ -96,7 +96,9 @@ async function main(): Promise<void> {
     await Promise.all([
       supervisor.start({
         name: 'devnet',
-        ...tsNode('devnet/src/cli.ts', 'start', '--data-dir', devnetDir),
+        // The devnet's launcher runs its compiled CLI (compiling it first when a source changed).
+        command: process.execPath,
+        args: [path.join(root, 'devnet', 'launch.cjs'), 'start', '--data-dir', devnetDir],
         ready: async (_signal, lines) => {
           await lines.next(/^devnet ready/);
         },
