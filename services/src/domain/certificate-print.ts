@@ -4,9 +4,10 @@
  * (`CTL1:` + the offline bundle, `encodeQrPayload`), so a scanner verifies it with no network.
  *
  * Fonts: pdfkit's built-in Helvetica covers Latin text only. Names in Chinese need a CJK font;
- * none ships with npm packages we use, so `CERTIFICATE_FONT_FILE` names one (TrueType/OpenType),
- * and otherwise the first of a few common system fonts found is used (Noto Sans CJK, WenQuanYi,
- * then DejaVu Sans for Latin, Greek and Cyrillic).
+ * none ships with npm packages we use, so `CERTIFICATE_FONT_FILE` names one (TrueType/OpenType;
+ * for a collection, `file.ttc#PostScriptName`), and otherwise the first of a few common system
+ * fonts found is used (Noto Sans CJK, WenQuanYi — Debian's fonts-wqy-zenhei — then DejaVu Sans
+ * for Latin, Greek and Cyrillic only).
  */
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
@@ -14,19 +15,27 @@ import QRCode from 'qrcode';
 import type { CertificateDocument } from '../verification';
 import type { LedgerCertificateType } from './ledger-models';
 
+/** A font file, and the font's PostScript name when the file is a collection (.ttc). */
+export interface FontChoice {
+  readonly file: string;
+  readonly family?: string;
+}
+
 /** Fonts tried in order when none is configured. */
-const SYSTEM_FONTS = [
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+const SYSTEM_FONTS: readonly FontChoice[] = [
+  { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
+  { file: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYiMicroHei' },
+  { file: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', family: 'WenQuanYiZenHei' },
+  { file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
 ];
 
-/** The font file printed certificates use, or undefined for pdfkit's built-in Helvetica. */
-export function certificateFont(configured: string | undefined): string | undefined {
-  if (configured !== undefined) return configured;
-  return SYSTEM_FONTS.find((file) => existsSync(file));
+/** The font printed certificates use (`file` or `file#PostScriptName`), or undefined for pdfkit's built-in Helvetica. */
+export function certificateFont(configured: string | undefined): FontChoice | undefined {
+  if (configured !== undefined) {
+    const [file = configured, family] = configured.split('#');
+    return family === undefined ? { file } : { file, family };
+  }
+  return SYSTEM_FONTS.find((font) => existsSync(font.file));
 }
 
 /** The QR code of a payload as a PNG (byte mode, error correction L: a bundle fills up to version 40). */
@@ -46,7 +55,7 @@ function display(value: unknown): string {
  * @param font - a TrueType/OpenType file (see {@link certificateFont}); Helvetica when undefined.
  * @throws when the font file cannot be read.
  */
-export async function certificatePdf(document: CertificateDocument, type: LedgerCertificateType | undefined, qrPayload: string, font: string | undefined): Promise<Buffer> {
+export async function certificatePdf(document: CertificateDocument, type: LedgerCertificateType | undefined, qrPayload: string, font: FontChoice | undefined): Promise<Buffer> {
   const qr = await qrPng(qrPayload);
   const pdf = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `${type?.name ?? 'Certificate'} ${document.id}`, Producer: 'Community Trust Ledger' } });
   const chunks: Buffer[] = [];
@@ -57,7 +66,7 @@ export async function certificatePdf(document: CertificateDocument, type: Ledger
     });
     pdf.on('error', reject);
   });
-  if (font !== undefined) pdf.font(font);
+  if (font !== undefined) pdf.font(font.file, font.family);
   const subject = document.credentialSubject as Record<string, unknown>;
   pdf.fontSize(22).text(display(subject.certificateName ?? type?.name ?? 'Certificate'), { align: 'center' });
   pdf.moveDown(0.3).fontSize(10).fillColor('#444444').text(document.id, { align: 'center' });

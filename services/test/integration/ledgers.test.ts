@@ -1,8 +1,8 @@
 /**
  * The services against the real ledgers: the devnet (Fabric Gateway protocol, the real chaincode
  * in fabric-shim) and the embedded EVM node with the contracts deployed. One certificate goes
- * through every layer; every route is called by every role; bad input leaves nothing behind;
- * the read model rebuilt from the ledgers equals the one built live.
+ * through every layer; bad input leaves nothing behind; the read model rebuilt from the ledgers
+ * equals the one built live. (The authorisation matrix of every route is in certificates.test.ts.)
  */
 import canonicalize from 'canonicalize';
 import { expect } from 'chai';
@@ -13,10 +13,8 @@ import { readerActor } from '../../src/main';
 import { rebuildReadModel } from '../../src/readmodel/rebuild';
 import { PROJECTION_TABLES, type Database } from '../../src/readmodel/schema';
 import { loadConfig } from '../../src/config/config';
-import { inertRouteTable } from '../../src/routes';
 import { EvmProjector } from '../../src/workers/evm-projector';
 import { ProjectionWatcher } from '../../src/workers/projection-watcher';
-import { ROLES, isAllowed, type Role } from '../../src/identity/principal';
 import { testBackends } from '../support/databases';
 import { api, signIn, startTestServices, type TestServices } from '../support/services';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
@@ -258,62 +256,6 @@ describe('services with the real ledgers', function () {
         expect(error).to.include({ code: 'EVM.REVERTED' });
         expect((error as Error).message).to.include('TrustAnchorRootNotIssued');
       });
-
-      if (index === 0) {
-        it('authorisation matrix: every route × every role — allowed succeed, others 403, unauthenticated 401', async () => {
-          const deadLetter = async (): Promise<number> => {
-            const row = await t.services.database.db
-              .insertInto('outbox')
-              .values({ kind: 'test', dedupe_key: `matrix-${String(Math.random())}`, payload: '{}', status: 'dead', last_error: 'test', result: null, source_tx_id: null, completed_at: null })
-              .returning('id')
-              .executeTakeFirstOrThrow();
-            return Number(row.id);
-          };
-          let n = 0;
-          const samples: Record<string, () => Promise<{ method: string; path: string; body?: unknown; headers?: Record<string, string>; ok: number[] }>> = {
-            getHealth: () => Promise.resolve({ method: 'GET', path: '/api/health', ok: [200] }),
-            getOpenApi: () => Promise.resolve({ method: 'GET', path: '/api/openapi.json', ok: [200] }),
-            listDeadLetters: () => Promise.resolve({ method: 'GET', path: '/api/admin/outbox/dead-letters', ok: [200] }),
-            retryDeadLetter: async () => ({ method: 'POST', path: `/api/admin/outbox/${String(await deadLetter())}/retry`, headers: { 'idempotency-key': `m-${String(n++)}` }, ok: [202] }),
-            getMe: () => Promise.resolve({ method: 'GET', path: '/api/auth/me', ok: [200] }),
-            listDevUsers: () => Promise.resolve({ method: 'GET', path: '/api/auth/dev/users', ok: [200] }),
-            devSignIn: () => Promise.resolve({ method: 'POST', path: '/api/auth/dev/sign-in', body: { userId: 'resident' }, ok: [200] }),
-            getDevJwks: () => Promise.resolve({ method: 'GET', path: '/api/auth/dev/jwks.json', ok: [200] }),
-            listCertificateTypes: () => Promise.resolve({ method: 'GET', path: '/api/certificate-types', ok: [200] }),
-            issueCertificate: () => Promise.resolve({ method: 'POST', path: '/api/certificates', body: SENIOR_CARD, headers: { 'idempotency-key': `m-${String(n++)}` }, ok: [201] }),
-            getCertificate: () => Promise.resolve({ method: 'GET', path: `/api/certificates/${issued.certificateId}`, ok: [200] }),
-            verifyCertificate: () => Promise.resolve({ method: 'POST', path: '/api/verify', body: issued.certificate, ok: [200] }),
-          };
-          const userOf: Record<Role, string> = {
-            resident: 'resident',
-            volunteer: 'volunteer',
-            officer: 'officer-civil-affairs',
-            coordinator: 'coordinator-street-office',
-            provider: 'provider',
-            auditor: 'auditor-audit-office',
-            admin: 'admin',
-          };
-          const tokens = new Map<Role, string>();
-          for (const role of ROLES) tokens.set(role, await signIn(t.url, userOf[role]));
-          const failures: string[] = [];
-          for (const route of inertRouteTable(true)) {
-            const sample = samples[route.operationId];
-            if (sample === undefined) {
-              failures.push(`${route.operationId}: no sample request in the matrix test`);
-              continue;
-            }
-            for (const role of [undefined, ...ROLES]) {
-              const request = await sample();
-              const token = role === undefined ? undefined : tokens.get(role);
-              const response = await api(t.url, request.method, request.path, { token, body: request.body, headers: request.headers });
-              const principal = role === undefined ? undefined : { userId: userOf[role], roles: [role], org: null };
-              const expected = isAllowed(route.access, principal) ? request.ok : role === undefined ? [401] : [403];
-              if (!expected.includes(response.status)) failures.push(`${route.operationId} as ${role ?? 'anonymous'}: ${String(response.status)} (expected ${expected.join('/')}) ${response.text.slice(0, 160)}`);
-            }
-          }
-          expect(failures).to.deep.equal([]);
-        });
-      }
 
       it('rebuilds the read model from the ledgers into identical rows', async () => {
         await t.services.stopWorkers();

@@ -235,9 +235,9 @@ describe('verification: against the real contracts on the embedded EVM node', fu
     }
 
     before(async () => {
-      // Stands in for the services' GET /api/certificates/{id}, serving the in-test records.
+      // Stands in for the services' GET /api/certificates/{id}/status, serving the in-test records.
       api = http.createServer((req, res) => {
-        const id = decodeURIComponent((req.url ?? '').replace('/api/certificates/', ''));
+        const id = decodeURIComponent((req.url ?? '').replace('/api/certificates/', '').replace(/\/status$/, ''));
         const record = records.get(id);
         res.writeHead(record === undefined ? 404 : 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(record ?? { code: 'CERT.NOT_FOUND' }));
