@@ -131,6 +131,8 @@ function qrImageFromPdf(pdf: Buffer): { data: Uint8ClampedArray; width: number; 
   const marker = /\/Subtype \/Image[\s\S]*?stream\r?\n/g;
   for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {
     const header = text.slice(text.lastIndexOf('<<', m.index), m.index + m[0].length);
+    // An RGBA PNG is embedded as the colour image plus a grey soft mask (its alpha): skip the mask.
+    if (!header.includes('/DeviceRGB') && text.includes('/SMask')) continue;
     const width = Number(/\/Width (\d+)/.exec(header)?.[1]);
     const height = Number(/\/Height (\d+)/.exec(header)?.[1]);
     const colors = header.includes('/DeviceRGB') ? 3 : 1;
