@@ -66,7 +66,10 @@ export async function certificatePdf(document: CertificateDocument, type: Ledger
     });
     pdf.on('error', reject);
   });
-  if (font !== undefined) pdf.font(font.file, font.family);
+  if (font !== undefined) {
+    if (font.family === undefined) pdf.font(font.file);
+    else pdf.font(font.file, font.family);
+  }
   const subject = document.credentialSubject as Record<string, unknown>;
   pdf.fontSize(22).text(display(subject.certificateName ?? type?.name ?? 'Certificate'), { align: 'center' });
   pdf.moveDown(0.3).fontSize(10).fillColor('#444444').text(document.id, { align: 'center' });
