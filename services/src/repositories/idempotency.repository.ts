@@ -28,8 +28,9 @@ export class IdempotencyRepository {
    * failed or crashed after its lock expired is taken over with the context that request saved.
    */
   async claim(ref: IdempotencyKeyRef, operation: string, requestHash: string, lockMs: number): Promise<IdempotencyClaim> {
-    // Lock times come from the database clock, the one clock every API instance shares.
-    const lockedUntil = sql<Date>`now() + make_interval(secs => ${lockMs / 1000})`;
+    // Lock times come from the database clock, the one clock every API instance shares. They are
+    // kept to the millisecond: the compare-and-set below compares with a JavaScript Date.
+    const lockedUntil = sql<Date>`date_trunc('milliseconds', now() + make_interval(secs => ${lockMs / 1000}))`;
     const inserted = await this.db
       .insertInto('idempotency_keys')
       .values({
@@ -108,7 +109,7 @@ export class IdempotencyRepository {
       .execute();
     await this.db
       .updateTable('idempotency_keys')
-      .set({ locked_until: sql<Date>`now() - interval '1 second'` })
+      .set({ locked_until: sql<Date>`date_trunc('milliseconds', now() - interval '1 second')` })
       .where('principal', '=', ref.principal)
       .where('key', '=', ref.key)
       .where('state', '=', 'pending')
