@@ -289,6 +289,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
       metricsEnabled: config.http.metricsEnabled,
       webDist: config.webDist,
       trustProxy: config.http.trustProxy,
+      browserConnectUrls: [config.publicConfig.evmRpcUrl],
     });
 
     const context: LedgerContext = {

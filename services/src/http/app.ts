@@ -49,11 +49,26 @@ export interface AppDependencies {
   readonly webDist?: string;
   /** Express `trust proxy` setting, for client addresses behind a load balancer. */
   readonly trustProxy?: boolean | number | string;
+  /**
+   * Endpoints besides this origin that the portal's scripts call: the public EVM JSON-RPC URL
+   * the browser verifies against (`GET /api/public/config`). Only their origins enter the CSP.
+   */
+  readonly browserConnectUrls?: readonly string[];
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 /** How long a claimed idempotency key blocks a concurrent retry; longer than the slowest commit. */
 const IDEMPOTENCY_LOCK_MS = 120_000;
+
+/**
+ * Helmet's strict defaults, opened exactly as far as in-browser verification needs: the public
+ * JSON-RPC endpoint in `connect-src`, and `'wasm-unsafe-eval'` in `script-src` so hash-wasm can
+ * compile its keccak WebAssembly (no `'unsafe-eval'`: JavaScript eval stays blocked).
+ */
+function contentSecurityPolicy(connectUrls: readonly string[]): Parameters<typeof helmet>[0] {
+  const origins = [...new Set(connectUrls.map((url) => new URL(url).origin))];
+  return { contentSecurityPolicy: { directives: { connectSrc: ["'self'", ...origins], scriptSrc: ["'self'", "'wasm-unsafe-eval'"] } } };
+}
 
 /** Express path `/api/certificates/:id` → route label for metrics and logs. */
 function routeLabel(req: Request): string {
@@ -267,7 +282,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
 
   app.use(requestContext(deps.logger));
-  app.use(helmet());
+  app.use(helmet(contentSecurityPolicy(deps.browserConnectUrls ?? [])));
   app.use((req, res, next) => {
     const end = deps.metrics.httpDuration.startTimer();
     const started = process.hrtime.bigint();

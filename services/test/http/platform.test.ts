@@ -52,7 +52,7 @@ for (const backend of testBackends()) {
       mkdirSync(path.join(webDist, 'assets'));
       writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>portal</title><div id="app"></div>');
       writeFileSync(path.join(webDist, 'assets', 'app.js'), 'console.log("portal")');
-      t = await startTestServices(backend, { BODY_LIMIT_BYTES: '2048', WORKERS: 'none', SEED_CERTIFICATE_TYPES: 'false', WEB_DIST: webDist });
+      t = await startTestServices(backend, { BODY_LIMIT_BYTES: '2048', WORKERS: 'none', SEED_CERTIFICATE_TYPES: 'false', WEB_DIST: webDist, PUBLIC_EVM_RPC_URL: 'https://rpc.example.org:8443/v1?key=k' });
     });
     after(async () => {
       await t.close();
@@ -302,6 +302,21 @@ for (const backend of testBackends()) {
         expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
         expect(response.headers.get('content-security-policy')).to.include("default-src 'self'");
         expect(response.headers.get('x-powered-by')).to.equal(null);
+      });
+
+      it('lets the portal verify in the browser and nothing more: the public RPC origin in connect-src, WebAssembly but no eval in script-src', async () => {
+        const response = await fetch(`${t.url}/officer/issue`, { headers: { accept: 'text/html' } });
+        const directives = new Map(
+          (response.headers.get('content-security-policy') ?? '').split(';').map((d) => {
+            const [name = '', ...sources] = d.trim().split(/\s+/);
+            return [name, sources] as const;
+          }),
+        );
+        expect(directives.get('connect-src')).to.deep.equal(["'self'", 'https://rpc.example.org:8443']);
+        expect(directives.get('script-src')).to.deep.equal(["'self'", "'wasm-unsafe-eval'"]);
+        expect(directives.get('default-src')).to.deep.equal(["'self'"]);
+        expect(directives.get('object-src')).to.deep.equal(["'none'"]);
+        expect(directives.get('frame-ancestors')).to.deep.equal(["'self'"]);
       });
     });
   });
