@@ -287,6 +287,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
       bodyLimitBytes: config.http.bodyLimitBytes,
       rateLimitPerMinute: config.http.rateLimitPerMinute,
       metricsEnabled: config.http.metricsEnabled,
+      metricsToken: config.http.metricsToken,
       webDist: config.webDist,
       trustProxy: config.http.trustProxy,
       browserConnectUrls: [config.publicConfig.evmRpcUrl],

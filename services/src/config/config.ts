@@ -126,6 +126,8 @@ const envSchema = z.object({
   ORGANISATIONS_FILE: optionalString,
   SEED_CERTIFICATE_TYPES: bool(true),
   METRICS_ENABLED: bool(true),
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>` (Prometheus' `authorization` setting). */
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').max(512).optional()),
 });
 
 /** Where the embedded development identity provider is used instead of an external one. */
@@ -195,6 +197,8 @@ export interface Config {
     readonly rateLimitPerMinute: number;
     readonly readWaitMaxMs: number;
     readonly metricsEnabled: boolean;
+    /** Bearer token `/metrics` requires; undefined: open (for a scraper on a private network). */
+    readonly metricsToken: string | undefined;
   };
   readonly projectorMaxLagBlocks: number;
   readonly outboxMaxAttempts: number;
@@ -315,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       readWaitMaxMs: e.READ_WAIT_MAX_MS,
       metricsEnabled: e.METRICS_ENABLED,
+      metricsToken: e.METRICS_TOKEN,
     },
     projectorMaxLagBlocks: e.PROJECTOR_MAX_LAG_BLOCKS,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,

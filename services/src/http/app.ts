@@ -4,7 +4,7 @@
  * document and its reference page, metrics, the built portal with SPA fallback, and the one
  * error middleware. It holds no state of its own: everything lives in the database and ledgers.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import canonicalize from 'canonicalize';
@@ -45,6 +45,8 @@ export interface AppDependencies {
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
   readonly metricsEnabled: boolean;
+  /** Bearer token `/metrics` requires; undefined: open. */
+  readonly metricsToken?: string | undefined;
   /** Directory of the built portal; served when it has an index.html. */
   readonly webDist?: string;
   /** Express `trust proxy` setting, for client addresses behind a load balancer. */
@@ -70,11 +72,26 @@ function contentSecurityPolicy(connectUrls: readonly string[]): Parameters<typeo
   return { contentSecurityPolicy: { directives: { connectSrc: ["'self'", ...origins], scriptSrc: ["'self'", "'wasm-unsafe-eval'"] } } };
 }
 
-/** Express path `/api/certificates/:id` → route label for metrics and logs. */
+/**
+ * The route label for metrics and logs: `/api/certificates/:id`, never the id itself; `static`
+ * for the portal's files. Read when the answer is finished, so from the original URL (a mounted
+ * router rewrites `req.url` while it runs).
+ */
 function routeLabel(req: Request): string {
+  const pathname = req.originalUrl.split('?', 1)[0] ?? '';
+  if (!pathname.startsWith('/api/') && pathname !== '/metrics') return 'static';
   const route: unknown = (req as { route?: unknown }).route;
   const pattern = typeof route === 'object' && route !== null ? (route as { path?: unknown }).path : undefined;
-  return typeof pattern === 'string' ? pattern : 'unmatched';
+  if (typeof pattern !== 'string') return 'unmatched';
+  // `req.baseUrl` is gone once the API router has returned; its mount point is known.
+  return pathname.startsWith('/api/') ? `/api${pattern}` : pattern;
+}
+
+/** Constant-time comparison of a presented bearer token with the expected one. */
+function bearerMatches(header: string | undefined, expected: string): boolean {
+  const presented = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(expected);
+  return presented.length === wanted.length && timingSafeEqual(presented, wanted);
 }
 
 async function authenticate(req: Request, verifier: TokenVerifier, required: boolean): Promise<Principal | undefined> {
@@ -287,7 +304,7 @@ export function createApp(deps: AppDependencies): Express {
     const end = deps.metrics.httpDuration.startTimer();
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.path.startsWith('/api/') || req.path === '/metrics' ? routeLabel(req) : 'static';
+      const route = routeLabel(req);
       end({ method: req.method, route });
       deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       contextOf(req).log.info(
@@ -299,7 +316,12 @@ export function createApp(deps: AppDependencies): Express {
   });
 
   if (deps.metricsEnabled) {
-    app.get('/metrics', (_req, res, next) => {
+    const token = deps.metricsToken;
+    app.get('/metrics', (req, res, next) => {
+      if (token !== undefined && !bearerMatches(req.get('authorization'), token)) {
+        next(new UnauthenticatedError('AUTH.TOKEN_INVALID', 'Metrics need the bearer token configured in METRICS_TOKEN'));
+        return;
+      }
       deps.metrics.registry
         .metrics()
         .then((text) => {

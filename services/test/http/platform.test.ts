@@ -281,9 +281,13 @@ for (const backend of testBackends()) {
       it('exposes Prometheus metrics per route pattern', async () => {
         await api(t.url, 'GET', '/api/certificates/some-id');
         const text = await (await fetch(`${t.url}/metrics`)).text();
-        expect(text).to.match(/ctl_http_requests_total\{method="GET",route="\/certificates\/:id",status="401"\} \d+/);
+        expect(text).to.match(/ctl_http_requests_total\{method="GET",route="\/api\/certificates\/:id",status="401"\} \d+/);
         expect(text).to.include('ctl_ledger_call_duration_seconds');
         expect(text).to.not.include('some-id');
+        // Log lines carry the same label, for API answers as for the portal's files.
+        const routes = t.logs().map((line) => JSON.parse(line) as { msg?: string; route?: string }).filter((l) => l.msg === 'request').map((l) => l.route);
+        expect(routes).to.include('/api/certificates/:id');
+        expect(routes).to.not.include('some-id');
       });
 
       it('answers health 503 naming what is down while the ledgers are missing', async () => {
@@ -325,7 +329,7 @@ for (const backend of testBackends()) {
     this.timeout(120_000);
     let t: TestServices;
     before(async () => {
-      t = await startTestServices(backend, { RATE_LIMIT_PER_MINUTE: '3', WORKERS: 'none', SEED_CERTIFICATE_TYPES: 'false' });
+      t = await startTestServices(backend, { RATE_LIMIT_PER_MINUTE: '3', WORKERS: 'none', SEED_CERTIFICATE_TYPES: 'false', METRICS_TOKEN: 'scrape-token-0123456789' });
     });
     after(async () => {
       await t.close();
@@ -345,6 +349,16 @@ for (const backend of testBackends()) {
       expect((await api(t.url, 'GET', '/api/health')).status).to.equal(503);
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys`.execute(t.services.database.db);
       expect(rows[0]?.n).to.equal(0);
+    });
+
+    it('serves /metrics only with the configured METRICS_TOKEN', async () => {
+      const open = await fetch(`${t.url}/metrics`);
+      expect(open.status).to.equal(401);
+      expect(((await open.json()) as { code: string }).code).to.equal('AUTH.TOKEN_INVALID');
+      expect((await fetch(`${t.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-012345678X' } })).status).to.equal(401);
+      const scraped = await fetch(`${t.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+      expect(scraped.status).to.equal(200);
+      expect(await scraped.text()).to.include('ctl_http_requests_total');
     });
   });
 }
