@@ -66,9 +66,9 @@ function figure(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-/** One goal line: what the issue asks, what was measured, met or missed. */
-function goal(label: string, wanted: string, measured: string, met: boolean): void {
-  process.stdout.write(`  ${label.padEnd(44)} goal ${wanted.padEnd(14)} measured ${measured.padEnd(32)} ${met ? 'met' : 'MISSED'}\n`);
+/** One goal line: what the issue asks, what was measured, met or missed (undefined: not the goal's size). */
+function goal(label: string, wanted: string, measured: string, met: boolean | undefined): void {
+  process.stdout.write(`  ${label.padEnd(44)} goal ${wanted.padEnd(14)} measured ${measured.padEnd(32)} ${met === undefined ? 'not comparable' : met ? 'met' : 'MISSED'}\n`);
 }
 
 function section(title: string): void {
@@ -99,6 +99,8 @@ interface BatchRun {
   /** Milliseconds from the request to anchored: the progress line, or polled after `done` said not yet. */
   readonly anchoredMs: number;
   readonly parts: number;
+  /** CPU seconds this process (services, devnet peers, EVM node, read model; not the chaincode) used meanwhile. */
+  readonly cpuSeconds: number;
 }
 
 /**
@@ -108,6 +110,7 @@ interface BatchRun {
  */
 async function issueBatch(t: TestServices, token: string, key: string, items: readonly Json[]): Promise<BatchRun> {
   const body = JSON.stringify({ typeCode: 'SENIOR_CARE_CARD', items });
+  const cpu = process.cpuUsage();
   const t0 = performance.now();
   const response = await fetch(`${t.url}/api/certificate-batches`, {
     method: 'POST',
@@ -147,7 +150,16 @@ async function issueBatch(t: TestServices, token: string, key: string, items: re
     if (view?.anchor?.anchored === true) anchoredMs = performance.now() - t0;
     else await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { batchId, root: String(done.root), count: Number(done.count), phases, anchoredMs, parts: Array.isArray(done.transactionIds) ? done.transactionIds.length : 0 };
+  const used = process.cpuUsage(cpu);
+  return {
+    batchId,
+    root: String(done.root),
+    count: Number(done.count),
+    phases,
+    anchoredMs,
+    parts: Array.isArray(done.transactionIds) ? done.transactionIds.length : 0,
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
 }
 
 /** The first document of a batch: the first line of its NDJSON download, which is then abandoned. */
@@ -178,6 +190,7 @@ function printBatch(run: BatchRun): void {
   ];
   for (const [label, ms] of spans) process.stdout.write(`    ${label.padEnd(48)} ${figure(ms / 1000, 2).padStart(7)} s\n`);
   process.stdout.write(`    ${'total, request → anchored'.padEnd(48)} ${figure(run.anchoredMs / 1000, 2).padStart(7)} s  (${figure((run.count * 1000) / run.anchoredMs)} certificates/s, ${String(run.parts)} Fabric transactions)\n`);
+  process.stdout.write(`    ${'CPU of this process meanwhile (all threads)'.padEnd(48)} ${figure(run.cpuSeconds, 2).padStart(7)} s\n`);
 }
 
 /**
@@ -266,10 +279,11 @@ async function main(): Promise<void> {
       runs.set(size, run);
       printBatch(run);
     }
+    process.stdout.write('  (phases are when each progress line reached this client, which shares the services\' event loop: work that holds the loop, e.g. PGlite storing the documents, delays the line before it)\n');
     const big = runs.get(BATCH);
     if (big === undefined) throw new Error('the big batch did not run');
     summary.unshift(() => {
-      goal(`batch of ${figure(BATCH)}, request → anchored`, '≤ 10 s', `${figure(big.anchoredMs / 1000, 2)} s`, big.anchoredMs <= 10_000);
+      goal(`batch of ${figure(BATCH)}, request → anchored`, '≤ 10 s (10,000)', `${figure(big.anchoredMs / 1000, 2)} s`, BATCH === 10_000 ? big.anchoredMs <= 10_000 : undefined);
     });
 
     // 3. POST /api/verify under load, with a document of the big batch.
