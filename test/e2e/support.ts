@@ -104,6 +104,36 @@ export async function issueThroughApi(base: string, idempotencyKey: string, hold
   return response.body as IssueAnswer;
 }
 
+/** A row of a batch: what `POST /api/certificate-batches` takes per certificate. */
+export interface BatchItem {
+  holder: { idNumber: string; name: string };
+  fields: Record<string, string | boolean | number>;
+}
+
+/**
+ * Issues Senior Care Cards as one batch through the API (the Civil Affairs officer) and returns
+ * their documents, in row order. Batch issuance is what stores a holder's document for their
+ * wallet, printing and sharing.
+ */
+export async function issueBatchThroughApi(base: string, batchId: string, items: readonly BatchItem[]): Promise<IssueAnswer['certificate'][]> {
+  const token = await signIn(base, 'officer-civil-affairs');
+  const response = await api(base, 'POST', '/api/certificate-batches', { token, headers: { 'idempotency-key': batchId }, body: { typeCode: 'SENIOR_CARE_CARD', batchId, items } });
+  expect(response.status, response.text).to.equal(200);
+  const last = JSON.parse(response.text.trim().split('\n').pop() ?? '{}') as { type?: string; count?: number };
+  expect(last, response.text).to.include({ type: 'done', count: items.length });
+  const documents = await api(base, 'GET', `/api/certificate-batches/${batchId}/documents`, { token });
+  expect(documents.status, documents.text).to.equal(200);
+  return documents.text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as IssueAnswer['certificate']);
+}
+
+/** `urn:ctl:certificate:<id>` → `<id>`. */
+export function certificateIdOf(document: Record<string, unknown>): string {
+  return String(document.id).replace(/^urn:ctl:certificate:/, '');
+}
+
 /** Asks the API until it answers valid (the anchorer puts the root on the chain shortly after issuance). */
 export async function waitUntilValid(base: string, certificate: unknown): Promise<VerifyAnswer> {
   const deadline = Date.now() + 60_000;
