@@ -96,8 +96,7 @@ describe('e2e: certificate flows of issue 7 in the portal', function () {
 
   /** A browser context of its own: no account, no stored session. */
   async function freshPage(): Promise<Page> {
-    const fresh = await context.browser()?.newContext({ baseURL: stack.url, locale: 'en-US' });
-    if (fresh === undefined) throw new Error('the browser is gone');
+    const fresh = await stack.browser.newContext({ baseURL: stack.url, locale: 'en-US' });
     const opened = await fresh.newPage();
     watchCsp(opened);
     return opened;
@@ -132,8 +131,10 @@ describe('e2e: certificate flows of issue 7 in the portal', function () {
     await page.getByRole('heading', { name: '25 certificates issued' }).waitFor({ timeout: 60_000 });
 
     const seen = await progressTexts(page);
-    expect(seen, seen.join(' | ')).to.include('Anchored on the public chain: 25 of 25');
-    expect(seen.indexOf('Rows checked: 25 of 25'), seen.join(' | ')).to.be.lessThan(seen.indexOf('Anchored on the public chain: 25 of 25'));
+    const checked = seen.indexOf('Rows checked: 25 of 25');
+    const anchored = seen.indexOf('Anchored on the public chain: 25 of 25');
+    expect(checked, seen.join(' | ')).to.be.at.least(0);
+    expect(anchored, seen.join(' | ')).to.be.greaterThan(checked);
     expect(await page.getByText(/Anchored$/).textContent()).to.equal('✓ Anchored');
 
     const token = await signIn(stack.url, OFFICER);
