@@ -15,6 +15,7 @@ import type { Database } from '../readmodel/schema';
 import { AnchorRepository, type AnchorView } from '../repositories/anchor.repository';
 import { CertificateRepository, type CertificateView } from '../repositories/certificate.repository';
 import { CheckpointRepository, projectedThrough } from '../repositories/checkpoint.repository';
+import { DocumentRepository } from '../repositories/document.repository';
 import { BatchError, wrapBatch, withLedgerRecord, type CertificateDocument, type CertificateDraft } from '../verification';
 import { FABRIC_PROJECTOR } from '../workers/fabric-projector';
 import type { ProjectionWatcher } from '../workers/projection-watcher';
@@ -116,6 +117,19 @@ export class CertificateService {
     if (!isIssuanceContext(idempotency.resumed)) await idempotency.save({ ...context });
 
     const subjectRef = subjectRefOf(this.deps.subjectRefSecret, input.holder.idNumber);
+    // The document is kept (hidden until recorded) for the holder's wallet, prints and bundles,
+    // as a batch's are; a batch of one has no batch id.
+    const documents = new DocumentRepository(this.deps.db);
+    await documents.insertDocumentOnce({
+      certificateId: context.certificateId,
+      batchId: null,
+      issuerMsp: org,
+      typeCode: input.typeCode,
+      subjectRef,
+      targetHash: context.document.proof.targetHash,
+      position: 1,
+      document: context.document as unknown as Record<string, unknown>,
+    });
     let transactionId: string;
     let blockNumber: number;
     try {
@@ -134,9 +148,14 @@ export class CertificateService {
       blockNumber = outcome.blockNumber;
     } catch (err) {
       // A retry of an issuance whose commit went through before the answer was lost.
-      if (!(err instanceof ChaincodeRejectedError && err.code === 'CERT.ALREADY_EXISTS' && isIssuanceContext(idempotency.resumed))) throw err;
+      if (!(err instanceof ChaincodeRejectedError && err.code === 'CERT.ALREADY_EXISTS' && isIssuanceContext(idempotency.resumed))) {
+        // A refusal is final; anything else (a lost answer, a timeout) may still commit, and a retry resumes.
+        if (err instanceof ChaincodeRejectedError) await documents.deleteUnrecorded(context.certificateId);
+        throw err;
+      }
       ({ transactionId, blockNumber } = await this.recoverCommitted(context));
     }
+    await documents.setRecorded([context.certificateId], transactionId, blockNumber);
     const certificate = withLedgerRecord(context.document, {
       channel: this.deps.fabric.channel,
       chaincode: this.deps.fabric.chaincode,

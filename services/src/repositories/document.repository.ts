@@ -110,6 +110,31 @@ export class DocumentRepository {
     }
   }
 
+  /** Stores one document unless it is already stored (a resumed single issuance). */
+  async insertDocumentOnce(document: NewDocument): Promise<void> {
+    await this.db
+      .insertInto('certificate_documents')
+      .values({
+        certificate_id: document.certificateId,
+        batch_id: document.batchId,
+        issuer_msp: document.issuerMsp,
+        type_code: document.typeCode,
+        subject_ref: document.subjectRef,
+        target_hash: document.targetHash,
+        position: document.position,
+        document: JSON.stringify(document.document),
+        record_tx_id: null,
+        record_block: null,
+      })
+      .onConflict((oc) => oc.column('certificate_id').doNothing())
+      .execute();
+  }
+
+  /** Drops a document the ledger refused (never recorded, so nobody could hold it). */
+  async deleteUnrecorded(certificateId: string): Promise<void> {
+    await this.db.deleteFrom('certificate_documents').where('certificate_id', '=', certificateId).where('record_tx_id', 'is', null).execute();
+  }
+
   /** Notes the Fabric transaction that recorded these certificates. */
   async setRecorded(certificateIds: readonly string[], txId: string, blockNumber: number): Promise<void> {
     for (let i = 0; i < certificateIds.length; i += CHUNK) {

@@ -535,6 +535,41 @@ describe('e-certificates end to end (issue 7)', function () {
         expect(checkOf(await verify(document, before), 'notExpired')).to.include({ ok: false, code: 'NOT_YET_VALID' });
       });
 
+      it('keeps a certificate issued on its own for the holder: listed in the wallet, printable; a refused one leaves no document', async () => {
+        const issued = await api(t.url, 'POST', '/api/certificates', {
+          token: officer,
+          headers: key('single-to-wallet'),
+          body: { typeCode: 'SENIOR_CARE_CARD', holder: { idNumber: DEMO_ID_NUMBERS.volunteer ?? '', name: 'Li Si' }, fields: { eligibleFrom: '2025-02-01', greenLane: true } },
+        });
+        expect(issued.status, issued.text).to.equal(201);
+        const { certificateId } = issued.body as { certificateId: string };
+        const listed = async (): Promise<string[]> => ((await api(t.url, 'GET', '/api/wallet/certificates', { token: volunteer })).body as { id: string }[]).map((c) => c.id);
+        const deadline = Date.now() + 10_000;
+        while (!(await listed()).includes(certificateId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect(await listed()).to.include(certificateId);
+        const detail = await api(t.url, 'GET', `/api/wallet/certificates/${certificateId}`, { token: volunteer });
+        expect(detail.status, detail.text).to.equal(200);
+        // Anchoring follows through the outbox, within seconds.
+        let verdict = await verify((detail.body as { certificate: Json }).certificate);
+        while (!verdict.valid && Date.now() < deadline + 10_000) {
+          await new Promise((r) => setTimeout(r, 200));
+          verdict = await verify((detail.body as { certificate: Json }).certificate);
+        }
+        expect(verdict.valid, JSON.stringify(verdict)).to.equal(true);
+        const png = await fetch(`${t.url}/api/certificates/${certificateId}/document.png`, { headers: { authorization: `Bearer ${volunteer}` } });
+        expect([png.status, png.headers.get('content-type')]).to.deep.equal([200, 'image/png']);
+
+        const db = t.services.database.db;
+        const before = await count(db, 'certificate_documents');
+        const refused = await api(t.url, 'POST', '/api/certificates', {
+          token: await signIn(t.url, 'officer-public-security'),
+          headers: key('single-refused'),
+          body: { typeCode: 'SENIOR_CARE_CARD', holder: { idNumber: DEMO_ID_NUMBERS.volunteer ?? '', name: 'Li Si' }, fields: { eligibleFrom: '2025-02-01', greenLane: true } },
+        });
+        expect(refused.status, refused.text).to.equal(403);
+        expect(await count(db, 'certificate_documents')).to.equal(before);
+      });
+
       if (index === 0) {
         it('authorisation matrix: every route × every role — allowed succeed, others 403, unauthenticated 401', async () => {
           const users: Record<Role, string> = {
