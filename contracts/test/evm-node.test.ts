@@ -87,6 +87,20 @@ describe("embedded EVM node (scripts/evm-node.ts)", function () {
     expect(next?.timestamp).to.be.at.least(Math.floor(Date.now() / 1000) + 3600 - 5);
   });
 
+  it("keeps the chain's clock on the wall's through a burst of blocks, and a restart replays blocks that share a second", async function () {
+    let { node, rpc } = await start();
+    const wallet = new Wallet(DEFAULT_KEY, rpc);
+    let nonce = await wallet.getNonce();
+    for (let i = 0; i < 30; i++) await (await wallet.sendTransaction({ to: OTHER, value: 1n, nonce: nonce++ })).wait();
+    const latest = await rpc.getBlock("latest");
+    expect(latest?.number).to.be.at.least(30);
+    // One block per second each would put the clock about 30 s ahead.
+    expect(latest?.timestamp).to.be.at.most(Math.floor(Date.now() / 1000) + 2);
+    await stop(node);
+    ({ node, rpc } = await start());
+    expect((await rpc.getBlock("latest"))?.hash).to.equal(latest?.hash);
+  });
+
   it("journals a reverted transaction that was mined, so the restart keeps its block", async function () {
     let { node, rpc } = await start();
     const deployer = new Wallet(DEFAULT_KEY, rpc);
