@@ -482,7 +482,10 @@ describe('e-certificates end to end (issue 7)', function () {
         expect(foreign.status).to.equal(403);
         expect((await change('reinstate', { action: 'reinstate', reasonCode: 'UNDER_REVIEW', reasonText: 'checked' })).body).to.include({ status: 'ISSUED' });
         expect((await verify(document)).valid).to.equal(true);
-        const before = new Date(Date.now() - 1_000).toISOString();
+        // An instant strictly between the reinstatement and the revocation (the ledger keeps seconds).
+        await new Promise((r) => setTimeout(r, 1_100));
+        const before = new Date().toISOString();
+        await new Promise((r) => setTimeout(r, 1_100));
         const revoked = await change('revoke', { action: 'revoke', reasonCode: 'DETAILS_CHANGED', reasonText: 'moved away' });
         expect(revoked.body).to.include({ status: 'REVOKED' });
         const verdict = await verify(document);
