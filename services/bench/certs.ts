@@ -52,6 +52,8 @@ function positive(name: string, env: string | undefined, fallback: number): numb
 }
 
 const QUICK = flag('quick');
+/** Idempotency keys of this run (a running stack keeps earlier runs' keys and would replay them). */
+const RUN = Date.now().toString(36);
 const BATCH = positive('batch', process.env.BENCH_BATCH, QUICK ? 1_000 : 10_000);
 const DURATION_S = positive('duration', process.env.BENCH_DURATION_MS === undefined ? undefined : String(Math.round(Number(process.env.BENCH_DURATION_MS) / 1000)), QUICK ? 3 : 5);
 const CONNECTIONS = positive('connections', process.env.BENCH_CONNECTIONS, 16);
@@ -108,7 +110,7 @@ interface BatchRun {
  *
  * @throws when the API refuses the batch or the stream ends with an error line.
  */
-async function issueBatch(t: TestServices, token: string, key: string, items: readonly Json[]): Promise<BatchRun> {
+async function issueBatch(t: Pick<TestServices, 'url'>, token: string, key: string, items: readonly Json[]): Promise<BatchRun> {
   const body = JSON.stringify({ typeCode: 'SENIOR_CARE_CARD', items });
   const cpu = process.cpuUsage();
   const t0 = performance.now();
@@ -163,7 +165,7 @@ async function issueBatch(t: TestServices, token: string, key: string, items: re
 }
 
 /** The first document of a batch: the first line of its NDJSON download, which is then abandoned. */
-async function firstDocument(t: TestServices, token: string, batchId: string): Promise<CertificateDocument> {
+async function firstDocument(t: Pick<TestServices, 'url'>, token: string, batchId: string): Promise<CertificateDocument> {
   const abort = new AbortController();
   const response = await fetch(`${t.url}/api/certificate-batches/${batchId}/documents`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
   if (response.status !== 200 || response.body === null) throw new Error(`the documents of ${batchId} answered ${String(response.status)}`);
@@ -234,21 +236,41 @@ async function main(): Promise<void> {
   }
 
   const started = performance.now();
-  const stack = await startLedgerStack();
-  const backendName = option('db') === 'postgres' ? 'PostgreSQL' : 'PGlite';
-  const backend = testBackends().find((b) => b.name === backendName);
-  if (backend === undefined) throw new Error(`no ${backendName} read model (PostgreSQL needs TEST_DATABASE_URL)`);
-  let t: TestServices | undefined;
+  // `--url http://localhost:8080`: a stack `npm start` runs (devnet, EVM node and API each in
+  // their own process, as deployed); otherwise one started here, in this process.
+  const external = option('url')?.replace(/\/$/, '');
+  let closeStack: () => Promise<void> = () => Promise.resolve();
+  let t: Pick<TestServices, 'url'>;
   try {
-    t = await startTestServices(backend, {
-      FABRIC_CONNECTION: stack.connectionFile,
-      EVM_RPC_URL: stack.evmUrl,
-      EVM_DEPLOYMENT: stack.deploymentFile,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-    });
-    await t.services.catalogueSeeded;
-    section(`stack: devnet + EVM node + services in this process (chaincode in its own), read model ${backend.name}; up in ${figure((performance.now() - started) / 1000, 1)} s`);
+    if (external !== undefined) {
+      const health = await fetch(`${external}/api/health`).catch((err: unknown) => {
+        throw new Error(`no API at ${external} (start it with \`npm start\`): ${String(err)}`);
+      });
+      if (health.status !== 200) throw new Error(`the API at ${external} is not healthy: ${await health.text()}`);
+      t = { url: external };
+      section(`stack: the running one at ${external} (devnet, EVM node and API in their own processes)`);
+    } else {
+      const stack = await startLedgerStack();
+      closeStack = () => stack.close();
+      const backendName = option('db') === 'postgres' ? 'PostgreSQL' : 'PGlite';
+      const backend = testBackends().find((b) => b.name === backendName);
+      if (backend === undefined) throw new Error(`no ${backendName} read model (PostgreSQL needs TEST_DATABASE_URL)`);
+      const services = await startTestServices(backend, {
+        FABRIC_CONNECTION: stack.connectionFile,
+        EVM_RPC_URL: stack.evmUrl,
+        EVM_DEPLOYMENT: stack.deploymentFile,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MINUTE: '100000000',
+      });
+      const previous = closeStack;
+      closeStack = async () => {
+        await services.close();
+        await previous();
+      };
+      t = services;
+      await services.services.catalogueSeeded;
+      section(`stack: devnet + EVM node + services in this process (chaincode in its own), read model ${backend.name}; up in ${figure((performance.now() - started) / 1000, 1)} s`);
+    }
     const officer = await signIn(t.url, 'officer-civil-affairs');
     const resident = await signIn(t.url, 'resident');
     for (let i = 0; ; i++) {
@@ -262,7 +284,7 @@ async function main(): Promise<void> {
     // then 1,000, then the big batch.
     section('batch issuance through POST /api/certificate-batches (JSON, NDJSON progress), to anchored on TrustAnchor:');
     const runs = new Map<number, BatchRun>();
-    const own = await issueBatch(t, officer, 'bench-own', [SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San', true)]);
+    const own = await issueBatch(t, officer, `bench-own-${RUN}`, [SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San', true)]);
     runs.set(1, own);
     process.stdout.write(`  batch of 1 (the demo resident's):\n`);
     printBatch(own);
@@ -275,7 +297,7 @@ async function main(): Promise<void> {
         return i === 0 ? SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San', false) : SENIOR(`1101051950${String(serial).padStart(8, '0')}`, `Resident ${String(serial)}`, serial % 2 === 0);
       });
       process.stdout.write(`  batch of ${figure(size)} (request body ${figure(utf8({ typeCode: 'SENIOR_CARE_CARD', items }) / 1024)} KiB), load average before ${load()}:\n`);
-      const run = await issueBatch(t, officer, `bench-${String(size)}`, items);
+      const run = await issueBatch(t, officer, `bench-${String(size)}-${RUN}`, items);
       runs.set(size, run);
       printBatch(run);
     }
@@ -322,7 +344,7 @@ async function main(): Promise<void> {
       if (size !== 1) continue;
       const disclosure = await api(t.url, 'POST', `/api/wallet/certificates/${held}/disclosures`, {
         token: resident,
-        headers: { 'idempotency-key': 'bench-disclosure' },
+        headers: { 'idempotency-key': `bench-disclosure-${RUN}` },
         body: { hideFields: ['holderName'], expiresInSeconds: 3600 },
       });
       if (disclosure.status !== 201) throw new Error(`the disclosure answered ${String(disclosure.status)}: ${disclosure.text}`);
@@ -335,8 +357,7 @@ async function main(): Promise<void> {
     section(`goals of issue 7 (load average now ${load()}):`);
     for (const print of summary) print();
   } finally {
-    await t?.close();
-    await stack.close();
+    await closeStack();
   }
 }
 
