@@ -30,8 +30,8 @@ import { testBackends } from '../support/databases';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
 
 const POINTS = ['projector.beforeCommit', 'projector.afterCommit', 'anchorer.beforeSend', 'anchorer.afterSend', 'anchorer.afterDone'] as const;
-/** Every kill point twice by default (CTL_CRASH_ROUNDS=24 or more for a longer soak). */
-const ROUNDS = Math.max(POINTS.length, Number(process.env.CTL_CRASH_ROUNDS ?? 2 * POINTS.length));
+/** Every kill point four times by default: 20 kills (CTL_CRASH_ROUNDS for a longer soak). */
+const ROUNDS = Math.max(POINTS.length, Number(process.env.CTL_CRASH_ROUNDS ?? 4 * POINTS.length));
 const CIVIL_AFFAIRS_ACCOUNT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 /** A small deterministic generator, so a failing run can be repeated from its printed seed. */
