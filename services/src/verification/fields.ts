@@ -17,7 +17,18 @@ import { hexInto, toHex, type Hex32, type Keccak256 } from './hash';
  * @throws Error when `value` holds something JSON cannot express (NaN, Infinity).
  */
 export function fieldPreimage(path: string, salt: Hex32, value: unknown): string {
-  const canonical = canonicalize(value);
+  return preimageOf(path, salt, canonicalOf(value));
+}
+
+/**
+ * RFC 8785 of a value; a string's is JSON.stringify's (which `canonicalize` itself calls), so
+ * the most common claim skips the library's type checks.
+ */
+function canonicalOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? JSON.stringify(value) : canonicalize(value);
+}
+
+function preimageOf(path: string, salt: Hex32, canonical: string | undefined): string {
   if (canonical === undefined) throw new Error(`field ${path} has no JSON value`);
   return `{"path":${JSON.stringify(path)},"salt":"${salt}","value":${canonical}}`;
 }
@@ -53,6 +64,40 @@ export function headerOf(doc: Readonly<Record<string, unknown>>, claims: Readonl
   );
 }
 
+/**
+ * RFC 8785 of the header, written straight from the document: the same text as
+ * `canonicalize(headerOf(doc, claims))` (members sorted, `undefined` and symbol members left
+ * out, every value serialised by `canonicalize`) without building the header object first. A
+ * document or subject that answers to `toJSON`, which `canonicalize` would call, takes that path.
+ */
+export function headerCanonical(doc: Readonly<Record<string, unknown>>, claims: ReadonlySet<string>): string | undefined {
+  const value = doc.credentialSubject;
+  const subject = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, unknown>>) : undefined;
+  if ('toJSON' in doc || (subject !== undefined && 'toJSON' in subject)) return canonicalize(headerOf(doc, claims));
+  return membersCanonical(
+    doc,
+    (key) => key === 'proof',
+    (key, member) => (key === 'credentialSubject' && subject !== undefined ? membersCanonical(subject, (name) => claims.has(name)) : canonicalize(member)),
+  );
+}
+
+/** `canonicalize`'s serialisation of an object, without the members `skip` names. */
+function membersCanonical(
+  object: Readonly<Record<string, unknown>>,
+  skip: (key: string) => boolean,
+  serialize: (key: string, value: unknown) => string | undefined = (_, value) => canonicalize(value),
+): string {
+  let out = '';
+  for (const key of Object.keys(object).sort()) {
+    if (skip(key)) continue;
+    const value = object[key];
+    if (value === undefined || typeof value === 'symbol') continue;
+    // As canonicalize does, a value with no JSON form (a function) is written as "undefined".
+    out += `${out.length === 0 ? '' : ','}${JSON.stringify(key)}:${String(serialize(key, value))}`;
+  }
+  return `{${out}}`;
+}
+
 /** keccak-256 over the field hashes in ascending order. */
 export function targetHashOf(k: Keccak256, fieldHashes: readonly Hex32[]): Hex32 {
   // Fixed-length lowercase hex sorts exactly as the bytes do.
@@ -74,7 +119,7 @@ export function visibleFieldHashes(k: Keccak256, read: ReadDocument): Hex32[] {
   const headerSalt = read.salts.get(HEADER_PATH);
   if (headerSalt === undefined) throw new Error('the header has no salt');
   const subject = read.raw.credentialSubject as Record<string, unknown>;
-  const hashes: Hex32[] = [fieldHash(k, HEADER_PATH, headerSalt, headerOf(read.raw, new Set(read.claims)))];
+  const hashes: Hex32[] = [k.text(preimageOf(HEADER_PATH, headerSalt, headerCanonical(read.raw, new Set(read.claims))))];
   for (const name of read.claims) {
     const path = claimPath(name);
     const salt = read.salts.get(path);

@@ -14,11 +14,15 @@ import { keccak256 as ethersKeccak256 } from 'ethers';
 /** A 32-byte value as `0x` + 64 lowercase hex. */
 export type Hex32 = `0x${string}`;
 
-const HEX32 = /^0x[0-9a-f]{64}$/;
-
 /** Whether `value` is a bytes32 in the wire form (`0x` + 64 lowercase hex). */
 export function isHex32(value: unknown): value is Hex32 {
-  return typeof value === 'string' && value.length === 66 && HEX32.test(value);
+  if (typeof value !== 'string' || value.length !== 66 || value.charCodeAt(0) !== 48 || value.charCodeAt(1) !== 120) return false;
+  // A loop over the digits: a document has a dozen of these, and it costs a third of the regex.
+  for (let i = 2; i < 66; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 48 || c > 57) && (c < 97 || c > 102)) return false;
+  }
+  return true;
 }
 
 const HEX_DIGITS = '0123456789abcdef';
@@ -82,6 +86,8 @@ export interface Keccak256 {
 }
 
 const encoder = new TextEncoder();
+/** Where {@link Keccak256.text} encodes the strings it hashes; longer ones are encoded on their own. */
+const scratch = new Uint8Array(4096);
 
 function ethersKeccak(): Keccak256 {
   return {
@@ -127,7 +133,11 @@ export function keccak(): Promise<Keccak256> {
       },
       text(text) {
         hasher.init();
-        hasher.update(text);
+        // hash-wasm encodes a string into a new buffer per call; encoding into one reused buffer
+        // saves about a third of a field hash. TextEncoder and hash-wasm's encoder both write
+        // UTF-8 with U+FFFD for a lone surrogate, so the bytes are the same.
+        const { read, written } = encoder.encodeInto(text, scratch);
+        hasher.update(read === text.length ? scratch.subarray(0, written) : text);
         return `0x${hasher.digest('hex')}`;
       },
     }),

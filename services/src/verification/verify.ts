@@ -110,6 +110,22 @@ function iso(unixSeconds: number): string {
   return text;
 }
 
+/**
+ * keccak-256 of MSP ids and type codes as the contracts key them: a handful of values shared by
+ * every document, so each is hashed once. Bounded: emptied when full.
+ */
+const idHashes = new Map<string, Hex32>();
+
+function idHash(text: string): Hex32 {
+  let hash = idHashes.get(text);
+  if (hash === undefined) {
+    hash = keccakText(text);
+    if (idHashes.size >= 1_000) idHashes.clear();
+    idHashes.set(text, hash);
+  }
+  return hash;
+}
+
 /** `2025-03-01 10:00:00 UTC`: unambiguous for people in any locale. */
 export function formatTime(unixSeconds: number): string {
   return `${iso(unixSeconds).slice(0, 19).replace('T', ' ')} UTC`;
@@ -208,7 +224,7 @@ interface Answers {
 function gather(read: ReadDocument, nodes: readonly Hex32[] | undefined, ports: VerificationPorts, asker: Asker): Answers | Promise<Answers> {
   const { anchor, issuers, ledger } = ports;
   const root = read.merkleRoot;
-  const departmentId = read.issuerMspId === undefined ? undefined : keccakText(read.issuerMspId);
+  const departmentId = read.issuerMspId === undefined ? undefined : idHash(read.issuerMspId);
   const ref = read.record;
   const id = read.certificateId;
   const network = asker.ask('anchor', anchor !== undefined, anchor?.peekNetwork?.bind(anchor), () => (anchor as AnchorReader).network());
@@ -234,7 +250,7 @@ function gather(read: ReadDocument, nodes: readonly Hex32[] | undefined, ports: 
     if (info === undefined || info.issuedAt === 0 || departmentId === undefined || type === undefined || info.departmentId !== departmentId) {
       return { ...first, authorized: undefined };
     }
-    const certType = keccakText(type);
+    const certType = idHash(type);
     const authorized = asker.ask(
       'issuers',
       issuers !== undefined,
@@ -458,7 +474,7 @@ function checkIssuerAllowed(read: ReadDocument, answers: Answers, observedAt: nu
   if (!answers.registered.value) return check('issuerAllowed', false, 'UNKNOWN_ISSUER', `${name} (${msp}) is not a registered department${note}.`, { issuer: msp });
   const info = answers.root.value;
   if (info.issuedAt === 0) return check('issuerAllowed', false, 'NOT_CHECKED', 'Not checked: its batch was never recorded on the public ledger, so there is no issue time.');
-  if (info.departmentId !== keccakText(msp)) {
+  if (info.departmentId !== idHash(msp)) {
     return check(
       'issuerAllowed',
       false,
