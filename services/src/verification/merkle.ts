@@ -39,6 +39,15 @@ export function parentOf(k: Keccak256, child: Hex32, sibling: Hex32): Hex32 {
 }
 
 /**
+ * Whole paths already computed, keyed by their leaf and remembering the proof they were computed
+ * with. A verifier that sees the same documents again, each time as a new object (the API parses
+ * every request), finds a path with one lookup and a comparison of the proofs instead of one
+ * lookup per parent in a large map. Bounded: emptied when full.
+ */
+const paths = new Map<string, { readonly proof: readonly string[]; readonly nodes: readonly Hex32[] }>();
+const MAX_PATHS = 20_000;
+
+/**
  * Every node on the path from `leaf` up, leaf first and the computed root last (so a batch of
  * one gives `[leaf]`). The document is in the batch when the last node is its `merkleRoot`; the
  * nodes are also what a revocation can name (TrustAnchor revokes a leaf, an inner node or the root).
@@ -46,13 +55,24 @@ export function parentOf(k: Keccak256, child: Hex32, sibling: Hex32): Hex32 {
  * @throws RangeError when a hash is not bytes32 wire hex.
  */
 export function pathNodes(k: Keccak256, leaf: Hex32, proof: readonly Hex32[]): Hex32[] {
+  const known = paths.get(leaf);
+  // A copy: the caller (or a port it hands the nodes to) may change its array, never the memo's.
+  if (known !== undefined && sameList(known.proof, proof)) return known.nodes.slice();
   const nodes: Hex32[] = [leaf];
   let current = leaf;
   for (const sibling of proof) {
     current = parentOf(k, current, sibling);
     nodes.push(current);
   }
+  if (paths.size >= MAX_PATHS) paths.clear();
+  paths.set(leaf, { proof: proof.slice(), nodes: nodes.slice() });
   return nodes;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A built tree: its root and each leaf's proof, in the order the leaves were given. */
