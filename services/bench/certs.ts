@@ -226,7 +226,7 @@ async function main(): Promise<void> {
     section('verification library, one thread (scripts/bench-verify.ts):');
     const out = await runLibraryBench(LIBRARY_DOCS);
     process.stdout.write(out.replace(/^/gm, '  | '));
-    const match = /status cached:\s+([\d,]+) docs\/s wall, ([\d,]+) docs per CPU-second/.exec(out);
+    const match = /status cached(?:, same objects)?:\s+([\d,]+) docs\/s wall, ([\d,]+) docs per CPU-second/.exec(out);
     if (match === null) throw new Error('bench:verify printed no status-cached figure');
     const wall = Number((match[1] ?? '').replaceAll(',', ''));
     const perCpu = Number((match[2] ?? '').replaceAll(',', ''));
