@@ -7,6 +7,7 @@
  * and a copy with one changed field fails the integrity check. A second flow issues through the
  * officer page itself.
  */
+import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHECK_NAMES, IN_BROWSER, checkItem, issueThroughApi, methodOf, screenshotIfFailed, startE2eStack, verdictOf, verifyInPage, waitUntilValid, type E2eStack } from './support';
@@ -67,6 +68,10 @@ describe('e2e: one e-certificate through every real layer', function () {
     await page.getByRole('button', { name: 'Issue certificate' }).click();
     const link = page.getByRole('link', { name: 'Verify this certificate' });
     await link.waitFor({ timeout: 60_000 });
+    // The printable copy of the certificate just issued, with its QR code.
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the PDF (with QR code)' }).click()]);
+    expect(pdf.suggestedFilename()).to.match(/^c-[0-9a-f-]+\.pdf$/);
+    expect((await readFile(await pdf.path())).subarray(0, 5).toString('latin1')).to.equal('%PDF-');
     await link.click();
     await page.getByRole('heading', { name: 'Verify a certificate', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Verify', exact: true }).click();

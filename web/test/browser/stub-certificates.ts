@@ -249,7 +249,9 @@ export async function certificateRoute(state: CertificateState, req: IncomingMes
   }
   if ((m = /^GET \/api\/shares\/([^/]+)$/.exec(route))) {
     const share = state.shares.get(decodeURIComponent(m[1] ?? ''));
-    if (share === undefined || share.revoked) return problem(404, 'SHARE.NOT_FOUND', 'Not Found', 'no such share link');
+    if (share === undefined) return problem(404, 'SHARE.NOT_FOUND', 'Not Found', 'no such share link');
+    // As the API answers a withdrawn link (services' wallet routes).
+    if (share.revoked) return problem(410, 'SHARE.REVOKED', 'Gone', 'the holder withdrew this share link');
     if (share.expiresAt <= Date.now()) return problem(410, 'SHARE.EXPIRED', 'Gone', 'the share link has expired');
     return { status: 200, body: share.document };
   }
