@@ -68,7 +68,9 @@ async function printWelcome(): Promise<void> {
   ];
   if (users.length > 0) {
     lines.push('  Demo users (sign in on the portal, or POST /api/auth/dev/sign-in {"userId"}):');
-    for (const user of users) lines.push(`    ${user.id.padEnd(22)} ${user.roles.join(',').padEnd(22)} ${user.org.padEnd(24)} ${user.name}`);
+    const width = (values: string[]): number => Math.max(...values.map((v) => v.length));
+    const [idWidth, rolesWidth, orgWidth] = [width(users.map((u) => u.id)), width(users.map((u) => u.roles.join(','))), width(users.map((u) => u.org))];
+    for (const user of users) lines.push(`    ${user.id.padEnd(idWidth)}  ${user.roles.join(',').padEnd(rolesWidth)}  ${user.org.padEnd(orgWidth)}  ${user.name}`);
   }
   lines.push('Press Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
