@@ -61,6 +61,12 @@ export async function seedCatalogue(fabric: FabricLedger, admin: FabricActor, ty
   for (const type of types) {
     const endorsers = [...new Set([admin.mspId, ...type.allowedIssuerMsps])].filter((m) => known.has(m));
     try {
+      // A type already on the ledger is checked with evaluations only: a restart orders nothing.
+      if (await typeRegistered(fabric, admin, type.code)) {
+        await fabric.evaluate(admin, 'certificate:RegisterType', [JSON.stringify(type)]);
+        outcomes[type.code] = 'ok';
+        continue;
+      }
       // Endorsed by the registrar and the issuers when there are enough of them, so their
       // agreement is on record; otherwise the gateway picks endorsers for the channel policy.
       await fabric.submit(admin, 'certificate:RegisterType', [JSON.stringify(type)], endorsers.length >= 2 ? { endorsingOrganizations: endorsers } : {});
@@ -75,4 +81,15 @@ export async function seedCatalogue(fabric: FabricLedger, admin: FabricActor, ty
     }
   }
   return outcomes;
+}
+
+/** Whether the ledger has a type with this code. */
+async function typeRegistered(fabric: FabricLedger, actor: FabricActor, code: string): Promise<boolean> {
+  try {
+    await fabric.evaluate(actor, 'certificate:GetType', [code]);
+    return true;
+  } catch (err) {
+    if (err instanceof ChaincodeRejectedError && err.code === 'CERT.NOT_FOUND') return false;
+    throw err;
+  }
 }

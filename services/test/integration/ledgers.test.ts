@@ -13,6 +13,8 @@ import { readerActor } from '../../src/main';
 import { rebuildReadModel } from '../../src/readmodel/rebuild';
 import { PROJECTION_TABLES, type Database } from '../../src/readmodel/schema';
 import { loadConfig } from '../../src/config/config';
+import { loadCatalogue, seedCatalogue } from '../../src/domain/catalogue';
+import { createLogger } from '../../src/logger';
 import { EvmProjector } from '../../src/workers/evm-projector';
 import { ProjectionWatcher } from '../../src/workers/projection-watcher';
 import { testBackends } from '../support/databases';
@@ -192,6 +194,20 @@ describe('services with the real ledgers', function () {
         expect(response.status, response.text).to.equal(200);
         expect(response.body).to.deep.include({ status: 'up' });
         expect((response.body as { projector: { lagBlocks: number } }).projector.lagBlocks).to.be.at.most(10);
+      });
+
+      it('seeds the catalogue again on a restart without ordering anything, and reports a type the ledger holds differently', async () => {
+        const health = async (): Promise<number> => ((await api(t.url, 'GET', '/api/health')).body as { fabric: { height: number } }).fabric.height;
+        const admin = { mspId: 'StreetOfficeMSP', identity: 'admin' };
+        const catalogue = loadCatalogue(loadConfig({}).certificateTypesFile);
+        const height = await health();
+        const outcomes = await seedCatalogue(t.services.fabric, admin, catalogue, createLogger('silent'));
+        expect(Object.values(outcomes)).to.have.length(catalogue.length).and.satisfy((all: string[]) => all.every((o) => o === 'ok'));
+        const [first] = catalogue;
+        if (first === undefined) throw new Error('empty catalogue');
+        const changed = await seedCatalogue(t.services.fabric, admin, [{ ...first, name: `${first.name} (renamed)` }], createLogger('silent'));
+        expect(changed).to.deep.equal({ [first.code]: 'differs' });
+        expect(await health()).to.equal(height);
       });
 
       it('maps chaincode errors to typed errors with their HTTP status', async () => {
