@@ -116,6 +116,8 @@ describe('web: portal in a browser (contract stub API)', function () {
   describe('sign-in', () => {
     it('lists demo users grouped by role, signs in with one click and shows who is signed in', async () => {
       await page.goto('/sign-in');
+      // The list arrives from the API after the page renders.
+      await page.getByRole('heading', { name: 'Officers' }).waitFor();
       expect(await page.getByRole('heading', { name: 'Officers' }).count()).to.equal(1);
       expect(await page.getByRole('heading', { name: 'Volunteers' }).count()).to.equal(1);
       await page.getByRole('button', { name: /Sign in as Civil Affairs officer/ }).click();
