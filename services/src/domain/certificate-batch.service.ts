@@ -9,22 +9,17 @@
 import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import type { IdempotencyHandle } from '../http/app';
 import type { EmitLine } from '../http/route';
 import type { Principal } from '../identity/principal';
-import type { EvmLedger } from '../ledger/evm/evm-ledger';
-import type { FabricLedger } from '../ledger/fabric/fabric-ledger';
 import { ChaincodeRejectedError } from '../ledger/ledger-errors';
-import type { Database } from '../readmodel/schema';
 import { AnchorRepository } from '../repositories/anchor.repository';
 import { CertificateRepository } from '../repositories/certificate.repository';
 import { DocumentRepository, type BatchPlan, type NewDocument, type RecordedPart } from '../repositories/document.repository';
 import { BatchError, draftProblems, wrapBatch, type CertificateDraft, type CertificateTypeDefinition } from '../verification';
-import type { ProjectionWatcher } from '../workers/projection-watcher';
-import { DAY_MS, HOLDER_NAME_FIELD, isoSeconds, nowSeconds } from './certificate.service';
+import { DAY_MS, HOLDER_NAME_FIELD, isoSeconds, nowSeconds, type CertificateServiceDependencies } from './certificate.service';
 import { actorFor } from './ledger-actor';
 import { LedgerBatchSchema, parseLedgerJson, type LedgerCertificateType } from './ledger-models';
 import { subjectRefOf } from './subject-ref';
@@ -106,14 +101,7 @@ export interface BatchView {
   readonly statusChanges: readonly { readonly status: string; readonly reasonCode: string; readonly reasonText: string; readonly effectiveAt: string }[];
 }
 
-export interface CertificateBatchServiceDependencies {
-  readonly db: Kysely<Database>;
-  readonly fabric: FabricLedger;
-  readonly evm: EvmLedger;
-  readonly watcher: ProjectionWatcher;
-  readonly subjectRefSecret: string;
-  readonly organisationNames: ReadonlyMap<string, string>;
-  readonly readWaitMaxMs: number;
+export interface CertificateBatchServiceDependencies extends CertificateServiceDependencies {
   /** How long the answer waits for anchoring (default 30 s). */
   readonly anchorWaitMs?: number;
 }

@@ -12,7 +12,7 @@ import type { FabricLedger } from '../ledger/fabric/fabric-ledger';
 import type { Database } from '../readmodel/schema';
 import { CertificateRepository } from '../repositories/certificate.repository';
 import { DocumentRepository, type StoredDocument } from '../repositories/document.repository';
-import { WalletRepository } from '../repositories/wallet.repository';
+import { WalletRepository, type WalletRow } from '../repositories/wallet.repository';
 import {
   DisclosureError,
   createOfflineBundle,
@@ -27,16 +27,8 @@ import {
 import { certificateFont, certificatePdf, qrPng } from './certificate-print';
 import type { PublicLedgerRecord, VerificationService } from './verification.service';
 
-/** A wallet entry. */
-export interface WalletCertificate {
-  readonly id: string;
-  readonly typeCode: string;
-  readonly typeName: string;
-  readonly issuerMsp: string;
-  readonly issuedAt: string;
-  readonly validUntil: string | null;
-  readonly status: string;
-}
+/** A wallet entry: the read model's row as it is. */
+export type WalletCertificate = WalletRow;
 
 /** A created disclosure with its share link. */
 export interface DisclosureAnswer {

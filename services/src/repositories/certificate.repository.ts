@@ -42,34 +42,35 @@ function iso(value: Date | null): string | null {
 }
 
 /** Certificates, their history and the type catalogue (written by the Fabric projector only). */
+/** The read-model row of a certificate as its issue event records it. */
+function issuedRow(record: LedgerCertificateRecord, at: LedgerPosition) {
+  return {
+    id: record.id,
+    type_code: record.typeCode,
+    issuer_msp: record.issuerMsp,
+    subject_ref: record.subjectRef,
+    document_hash: record.documentHash,
+    batch_root: record.batchRoot,
+    status: record.status,
+    issued_at: record.issuedAt,
+    valid_until: record.validUntil,
+    revoked_at: record.revocation?.effectiveAt ?? null,
+    revocation_reason_code: record.revocation?.reasonCode ?? null,
+    issue_tx_id: at.transactionId,
+    issue_block: at.blockNumber,
+    last_tx_id: at.transactionId,
+    last_block: at.blockNumber,
+    record: JSON.stringify(record),
+    batch_id: record.batchId ?? null,
+  };
+}
+
 export class CertificateRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Inserts a newly issued certificate and its first history row. */
   async insertIssued(record: LedgerCertificateRecord, at: LedgerPosition): Promise<void> {
-    await this.db
-      .insertInto('certificates')
-      .values({
-        id: record.id,
-        type_code: record.typeCode,
-        issuer_msp: record.issuerMsp,
-        subject_ref: record.subjectRef,
-        document_hash: record.documentHash,
-        batch_root: record.batchRoot,
-        status: record.status,
-        issued_at: record.issuedAt,
-        valid_until: record.validUntil,
-        revoked_at: record.revocation?.effectiveAt ?? null,
-        revocation_reason_code: record.revocation?.reasonCode ?? null,
-        issue_tx_id: at.transactionId,
-        issue_block: at.blockNumber,
-        last_tx_id: at.transactionId,
-        last_block: at.blockNumber,
-        record: JSON.stringify(record),
-        batch_id: record.batchId ?? null,
-      })
-      .execute();
-    await this.addEvent(record.id, record, at);
+    await this.insertIssuedMany([record], at);
   }
 
   /** Inserts a batch part's certificates, in chunks (a part holds up to 1,000). */
@@ -78,27 +79,7 @@ export class CertificateRepository {
       const chunk = records.slice(i, i + CHUNK);
       await this.db
         .insertInto('certificates')
-        .values(
-          chunk.map((record) => ({
-            id: record.id,
-            type_code: record.typeCode,
-            issuer_msp: record.issuerMsp,
-            subject_ref: record.subjectRef,
-            document_hash: record.documentHash,
-            batch_root: record.batchRoot,
-            status: record.status,
-            issued_at: record.issuedAt,
-            valid_until: record.validUntil,
-            revoked_at: record.revocation?.effectiveAt ?? null,
-            revocation_reason_code: record.revocation?.reasonCode ?? null,
-            issue_tx_id: at.transactionId,
-            issue_block: at.blockNumber,
-            last_tx_id: at.transactionId,
-            last_block: at.blockNumber,
-            record: JSON.stringify(record),
-            batch_id: record.batchId ?? null,
-          })),
-        )
+        .values(chunk.map((record) => issuedRow(record, at)))
         .execute();
       await this.addEvents(chunk, at);
     }

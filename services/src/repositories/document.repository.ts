@@ -25,15 +25,22 @@ export interface StoredDocument {
 }
 
 /** A document to store before it is recorded. */
-export interface NewDocument {
-  readonly certificateId: string;
-  readonly batchId: string | null;
-  readonly issuerMsp: string;
-  readonly typeCode: string;
-  readonly subjectRef: string;
-  readonly targetHash: string;
-  readonly position: number;
-  readonly document: Record<string, unknown>;
+export type NewDocument = Omit<StoredDocument, 'record'>;
+
+/** The row of a document not yet recorded. */
+function unrecordedRow(d: NewDocument) {
+  return {
+    certificate_id: d.certificateId,
+    batch_id: d.batchId,
+    issuer_msp: d.issuerMsp,
+    type_code: d.typeCode,
+    subject_ref: d.subjectRef,
+    target_hash: d.targetHash,
+    position: d.position,
+    document: JSON.stringify(d.document),
+    record_tx_id: null,
+    record_block: null,
+  };
 }
 
 /** A batch's plan: what was wrapped and how it is recorded in parts. */
@@ -92,20 +99,7 @@ export class DocumentRepository {
     for (let i = 0; i < documents.length; i += CHUNK) {
       await this.db
         .insertInto('certificate_documents')
-        .values(
-          documents.slice(i, i + CHUNK).map((d) => ({
-            certificate_id: d.certificateId,
-            batch_id: d.batchId,
-            issuer_msp: d.issuerMsp,
-            type_code: d.typeCode,
-            subject_ref: d.subjectRef,
-            target_hash: d.targetHash,
-            position: d.position,
-            document: JSON.stringify(d.document),
-            record_tx_id: null,
-            record_block: null,
-          })),
-        )
+        .values(documents.slice(i, i + CHUNK).map(unrecordedRow))
         .execute();
     }
   }
@@ -114,18 +108,7 @@ export class DocumentRepository {
   async insertDocumentOnce(document: NewDocument): Promise<void> {
     await this.db
       .insertInto('certificate_documents')
-      .values({
-        certificate_id: document.certificateId,
-        batch_id: document.batchId,
-        issuer_msp: document.issuerMsp,
-        type_code: document.typeCode,
-        subject_ref: document.subjectRef,
-        target_hash: document.targetHash,
-        position: document.position,
-        document: JSON.stringify(document.document),
-        record_tx_id: null,
-        record_block: null,
-      })
+      .values(unrecordedRow(document))
       .onConflict((oc) => oc.column('certificate_id').doNothing())
       .execute();
   }
