@@ -36,9 +36,7 @@ async function main(): Promise<void> {
   const backend = testBackends()[0];
   if (backend === undefined) throw new Error('no read-model backend');
   const t = await startTestServices(backend, {
-    FABRIC_CONNECTION: stack.connectionFile,
-    EVM_RPC_URL: stack.evmUrl,
-    EVM_DEPLOYMENT: stack.deploymentFile,
+    ...stack.env,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
   });

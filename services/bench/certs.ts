@@ -256,9 +256,7 @@ async function main(): Promise<void> {
       const backend = testBackends().find((b) => b.name === backendName);
       if (backend === undefined) throw new Error(`no ${backendName} read model (PostgreSQL needs TEST_DATABASE_URL)`);
       const services = await startTestServices(backend, {
-        FABRIC_CONNECTION: stack.connectionFile,
-        EVM_RPC_URL: stack.evmUrl,
-        EVM_DEPLOYMENT: stack.deploymentFile,
+        ...stack.env,
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_MINUTE: '100000000',
       });

@@ -59,10 +59,8 @@ export async function startE2eStack(): Promise<E2eStack> {
     browser = await launchChromium();
     stack = await startLedgerStack();
     const services = await startTestServices(pglite, {
-      FABRIC_CONNECTION: stack.connectionFile,
-      EVM_RPC_URL: stack.evmUrl,
+      ...stack.env,
       PUBLIC_EVM_RPC_URL: stack.evmUrl,
-      EVM_DEPLOYMENT: stack.deploymentFile,
       WEB_DIST,
     });
     await services.services.catalogueSeeded;

@@ -184,9 +184,7 @@ describe('e-certificates end to end (issue 7)', function () {
 
       before(async () => {
         t = await startTestServices(backend, {
-          FABRIC_CONNECTION: stack.connectionFile,
-          EVM_RPC_URL: stack.evmUrl,
-          EVM_DEPLOYMENT: stack.deploymentFile,
+          ...stack.env,
           RATE_LIMIT_PER_MINUTE: '100000',
         });
         await t.services.catalogueSeeded;

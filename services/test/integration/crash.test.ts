@@ -12,10 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import canonicalize from 'canonicalize';
 import { expect } from 'chai';
 import { JsonRpcProvider, id } from 'ethers';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { REPO_ROOT, loadConfig } from '../../src/config/config';
 import { loadCatalogue, seedCatalogue } from '../../src/domain/catalogue';
 import { openFabricLedger, type FabricLedger } from '../../src/ledger/fabric/fabric-ledger';
@@ -24,9 +23,9 @@ import { openLedgers, readerActor } from '../../src/main';
 import { ServiceMetrics } from '../../src/metrics';
 import { openDatabase, type DatabaseSettings } from '../../src/readmodel/database';
 import { rebuildReadModel } from '../../src/readmodel/rebuild';
-import { PROJECTION_TABLES, type Database } from '../../src/readmodel/schema';
 import { OUTBOX_ANCHOR_ROOT } from '../../src/workers/certificate-projection';
 import { testBackends } from '../support/databases';
+import { expectSameProjections, projectionSnapshot } from '../support/read-model';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
 
 const POINTS = ['projector.beforeCommit', 'projector.afterCommit', 'anchorer.beforeSend', 'anchorer.afterSend', 'anchorer.afterDone'] as const;
@@ -41,20 +40,6 @@ function rng(seed: number): () => number {
     state = (state * 1664525 + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
-}
-
-async function snapshot(db: Kysely<Database>): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const table of PROJECTION_TABLES) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-    out[table] = rows
-      .map((row) => {
-        const { updated_at: _ignored, ...rest } = row;
-        return canonicalize(rest) ?? '';
-      })
-      .sort();
-  }
-  return out;
 }
 
 describe('crash safety of projection and outbox', function () {
@@ -80,9 +65,7 @@ describe('crash safety of projection and outbox', function () {
     env = {
       ...process.env,
       DATA_DIR: dataDir,
-      FABRIC_CONNECTION: stack.connectionFile,
-      EVM_RPC_URL: stack.evmUrl,
-      EVM_DEPLOYMENT: stack.deploymentFile,
+      ...stack.env,
       LOG_LEVEL: 'warn',
       ...(settings.kind === 'postgres' ? { DATABASE_URL: settings.url } : {}),
     };
@@ -165,7 +148,7 @@ describe('crash safety of projection and outbox', function () {
     const database = await openDatabase(settings);
     let live: Record<string, string[]>;
     try {
-      live = await snapshot(database.db);
+      live = await projectionSnapshot(database.db);
       const entries = await database.db.selectFrom('outbox').select(['dedupe_key', 'status']).where('kind', '=', OUTBOX_ANCHOR_ROOT).execute();
       const anchoredRoots = entries.map((e) => e.dedupe_key.slice(OUTBOX_ANCHOR_ROOT.length + 1));
       expect(anchoredRoots).to.include.members(roots);
@@ -210,12 +193,8 @@ describe('crash safety of projection and outbox', function () {
     try {
       await rebuiltDb.migrate();
       await rebuildReadModel({ database: rebuiltDb, fabric: ledgers.fabric, evm: ledgers.evm, reader: readerActor(config), confirmations: 1, log: createLogger('silent'), idleMs: 1_500 });
-      const rebuilt = await snapshot(rebuiltDb.db);
-      for (const table of PROJECTION_TABLES) {
-        const missing = (live[table] ?? []).filter((row) => !(rebuilt[table] ?? []).includes(row));
-        const extra = (rebuilt[table] ?? []).filter((row) => !(live[table] ?? []).includes(row));
-        expect({ table, missing, extra }).to.deep.equal({ table, missing: [], extra: [] });
-      }
+      const rebuilt = await projectionSnapshot(rebuiltDb.db);
+      expectSameProjections(live, rebuilt);
     } finally {
       ledgers.fabric.close();
       ledgers.evm.close();

@@ -4,20 +4,20 @@
  * through every layer; bad input leaves nothing behind; the read model rebuilt from the ledgers
  * equals the one built live. (The authorisation matrix of every route is in certificates.test.ts.)
  */
-import canonicalize from 'canonicalize';
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { ChaincodeRejectedError, LedgerError } from '../../src/ledger/ledger-errors';
 import { readerActor } from '../../src/main';
 import { rebuildReadModel } from '../../src/readmodel/rebuild';
-import { PROJECTION_TABLES, type Database } from '../../src/readmodel/schema';
+import type { Database } from '../../src/readmodel/schema';
 import { loadConfig } from '../../src/config/config';
 import { loadCatalogue, seedCatalogue } from '../../src/domain/catalogue';
 import { createLogger } from '../../src/logger';
 import { EvmProjector } from '../../src/workers/evm-projector';
 import { ProjectionWatcher } from '../../src/workers/projection-watcher';
 import { testBackends } from '../support/databases';
+import { expectSameProjections, projectionSnapshot } from '../support/read-model';
 import { api, signIn, startTestServices, type TestServices } from '../support/services';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
 
@@ -49,20 +49,6 @@ async function certificateCount(db: Kysely<Database>): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-async function snapshot(db: Kysely<Database>): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const table of PROJECTION_TABLES) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-    out[table] = rows
-      .map((row) => {
-        const { updated_at: _ignored, ...rest } = row;
-        return canonicalize(rest) ?? '';
-      })
-      .sort();
-  }
-  return out;
-}
-
 describe('services with the real ledgers', function () {
   this.timeout(300_000);
   let stack: LedgerStack;
@@ -82,9 +68,7 @@ describe('services with the real ledgers', function () {
 
       before(async () => {
         t = await startTestServices(backend, {
-          FABRIC_CONNECTION: stack.connectionFile,
-          EVM_RPC_URL: stack.evmUrl,
-          EVM_DEPLOYMENT: stack.deploymentFile,
+          ...stack.env,
         });
         await t.services.catalogueSeeded;
         officer = await signIn(t.url, 'officer-civil-affairs');
@@ -277,7 +261,7 @@ describe('services with the real ledgers', function () {
         await t.services.stopWorkers();
         const evmProjector = new EvmProjector({ db: t.services.database.db, evm: t.services.evm, confirmations: 1, pollMs: 0, watcher: new ProjectionWatcher(), log: t.services.logger });
         while ((await evmProjector.step()) > 0);
-        const live = await snapshot(t.services.database.db);
+        const live = await projectionSnapshot(t.services.database.db);
         expect(live.certificates).to.have.length.greaterThan(0);
         expect(live.anchors).to.have.length.greaterThan(0);
         const report = await rebuildReadModel({
@@ -290,12 +274,8 @@ describe('services with the real ledgers', function () {
           idleMs: 1_500,
         });
         expect(report.certificates).to.equal(live.certificates?.length);
-        const rebuilt = await snapshot(t.services.database.db);
-        for (const table of PROJECTION_TABLES) {
-          const missing = (live[table] ?? []).filter((row) => !(rebuilt[table] ?? []).includes(row));
-          const extra = (rebuilt[table] ?? []).filter((row) => !(live[table] ?? []).includes(row));
-          expect({ table, missing, extra }).to.deep.equal({ table, missing: [], extra: [] });
-        }
+        const rebuilt = await projectionSnapshot(t.services.database.db);
+        expectSameProjections(live, rebuilt);
       });
     });
   }

@@ -23,6 +23,8 @@ export interface LedgerStack {
   readonly connectionFile: string;
   readonly evmUrl: string;
   readonly deploymentFile: string;
+  /** The services' settings that point at this stack (`FABRIC_CONNECTION`, `EVM_RPC_URL`, `EVM_DEPLOYMENT`). */
+  readonly env: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startLedgerStack(): Promise<LedgerStack> {
       connectionFile: devnet.connectionPath,
       evmUrl: evm.url,
       deploymentFile: deployed.file,
+      env: { FABRIC_CONNECTION: devnet.connectionPath, EVM_RPC_URL: evm.url, EVM_DEPLOYMENT: deployed.file },
       async close() {
         for (const close of closers.reverse()) await close().catch(() => undefined);
         rmSync(dataDir, { recursive: true, force: true });
