@@ -7,6 +7,13 @@
  * so those answers are kept until evicted. Answers that can still change (a root not yet
  * anchored, a node not revoked, a ledger record) live `ttlMs`, which bounds how late a
  * revocation shows (the issue asks for "within seconds"). Failures are never cached.
+ *
+ * Refresh ahead: an answer asked for in the second half of its life is fetched again in the
+ * background while the cached one keeps answering, so under steady traffic the entry is renewed
+ * before it expires and no request waits for the ledgers (each expiry used to hold every request
+ * for that batch for a round trip). Nothing older than `ttlMs` is ever served: a renewed answer
+ * counts its age from when it was asked for, and once an entry has expired the next request
+ * waits for a fresh one as before.
  */
 import type { Hex32 } from './hash';
 import type {
@@ -39,8 +46,15 @@ interface Entry<V> {
   readonly value: Promise<V>;
   /** Milliseconds clock after which the entry is stale; Infinity for settled answers. */
   expires: number;
+  /** Milliseconds clock from which a request starts a background renewal. */
+  readonly refreshAt: number;
+  /** Asks the question again (undefined: the entry is not renewed ahead of its expiry). */
+  readonly reload: (() => Promise<V>) | undefined;
+  readonly settled: (value: V) => boolean;
   /** Set once the answer has arrived, for synchronous peeks. */
   resolved?: { readonly value: V };
+  /** A background renewal is under way. */
+  refreshing?: boolean;
 }
 
 /** A bounded map of promised answers with per-entry expiry. */
@@ -59,16 +73,40 @@ class AnswerCache<V> {
    */
   get(key: string, load: () => Promise<V>, settled: (value: V) => boolean, now = this.clock()): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit !== undefined && hit.expires > now) return hit.value;
+    if (hit !== undefined && hit.expires > now) {
+      this.refreshAhead(key, hit, now);
+      return hit.value;
+    }
     const value = load();
-    this.put(key, value, settled, now);
+    this.put(key, value, settled, now, load);
     return value;
   }
 
   /** The fresh answer if it has already arrived, without waiting. */
   known(key: string, now = this.clock()): { readonly value: V } | undefined {
     const hit = this.entries.get(key);
-    return hit !== undefined && hit.expires > now ? hit.resolved : undefined;
+    if (hit === undefined || hit.expires <= now) return undefined;
+    this.refreshAhead(key, hit, now);
+    return hit.resolved;
+  }
+
+  /** Starts one background renewal of an answer in the second half of its life. */
+  private refreshAhead(key: string, entry: Entry<V>, now: number): void {
+    if (entry.reload === undefined || entry.resolved === undefined || entry.refreshing === true || now < entry.refreshAt || entry.expires === Number.POSITIVE_INFINITY) return;
+    entry.refreshing = true;
+    const reload = entry.reload;
+    reload().then(
+      (value) => {
+        // Dropped when the entry was cleared or replaced meanwhile: a renewal started before a
+        // clear() must not bring back what the clear was for.
+        if (this.entries.get(key) !== entry) return;
+        this.put(key, Promise.resolve(value), entry.settled, now, reload, { value });
+      },
+      () => {
+        // The current answer serves until it expires; a later request tries again.
+        entry.refreshing = false;
+      },
+    );
   }
 
   /** The fresh cached answer, or undefined. */
@@ -77,8 +115,8 @@ class AnswerCache<V> {
     return hit !== undefined && hit.expires > now ? hit.value : undefined;
   }
 
-  put(key: string, value: Promise<V>, settled: (value: V) => boolean, now: number): void {
-    const entry: Entry<V> = { value, expires: now + this.ttlMs };
+  put(key: string, value: Promise<V>, settled: (value: V) => boolean, now: number, reload?: () => Promise<V>, resolved?: { readonly value: V }): void {
+    const entry: Entry<V> = { value, expires: now + this.ttlMs, refreshAt: now + this.ttlMs / 2, reload, settled, resolved };
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {

@@ -14,6 +14,7 @@ import {
   type AnchorReader,
   type CertificateDocument,
   type Hex32,
+  type LedgerCertificateRecord,
   type VerificationPorts,
 } from '../../src/verification';
 import { InTestLedgers, NOW, residenceDraft } from './support';
@@ -182,6 +183,54 @@ describe('verification: ports', () => {
       records.clear();
       await verify(doc, ports, { now: NOW });
       expect([registeredCalls, recordCalls]).to.deep.equal([2, 2]);
+    });
+    it('renews an answer in the background in the second half of its life, and never serves one older than the TTL', async () => {
+      let clock = 1_000_000;
+      const resolvers: (() => void)[] = [];
+      const inner = {
+        getCertificate: () =>
+          new Promise<LedgerCertificateRecord | null>((resolve) => {
+            const n = resolvers.length + 1;
+            resolvers.push(() => {
+              resolve({ id: `answer-${String(n)}` } as unknown as LedgerCertificateRecord);
+            });
+          }),
+      };
+      const answer = async (n: number): Promise<void> => {
+        resolvers[n - 1]?.();
+        await new Promise((resolve) => setImmediate(resolve));
+      };
+      const records = cachedLedgerRecordReader(inner, { ttlMs: 5_000, clock: () => clock });
+      const q = { channel: 'community', chaincode: 'ctl', certificateId: 'C-1' };
+      const peek = (): string | undefined => (records.peekCertificate?.(q) ?? undefined)?.id;
+
+      const first = records.getCertificate(q);
+      await answer(1);
+      expect((await first)?.id).to.equal('answer-1');
+      clock += 2_000;
+      expect(peek(), 'first half of its life').to.equal('answer-1');
+      expect(resolvers, 'nothing renewed yet').to.have.length(1);
+      clock += 1_000;
+      expect(peek(), 'served at once while it is renewed').to.equal('answer-1');
+      expect(peek()).to.equal('answer-1');
+      expect(resolvers, 'one renewal, however many requests').to.have.length(2);
+      await answer(2);
+      expect(peek(), 'the renewed answer').to.equal('answer-2');
+      // The renewal was asked for at +3 s: it expires at +8 s, and then a request waits for a new one.
+      clock += 5_001;
+      expect(peek(), 'expired: never older than the TTL').to.equal(undefined);
+      const waited = records.getCertificate(q);
+      expect(resolvers).to.have.length(3);
+      await answer(3);
+      expect((await waited)?.id).to.equal('answer-3');
+
+      // A renewal under way when clear() runs is dropped, not cached.
+      clock += 3_000;
+      expect(peek()).to.equal('answer-3');
+      expect(resolvers).to.have.length(4);
+      records.clear();
+      await answer(4);
+      expect(peek(), 'cleared').to.equal(undefined);
     });
   });
 
