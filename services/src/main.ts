@@ -23,12 +23,13 @@ import { HealthService } from './domain/health.service';
 import { loadOrCreateSecret, subjectRefOf } from './domain/subject-ref';
 import { VerificationService } from './domain/verification.service';
 import { createApp } from './http/app';
-import { openDevIdentityProvider, type DevIdentityProvider } from './identity/dev-identity-provider';
+import { loadOrCreateKey, openDevIdentityProvider, type DevIdentityProvider } from './identity/dev-identity-provider';
 import { demoUsers } from './identity/demo-users';
 import { loadOrganisations } from './identity/organisations';
 import { localTokenVerifier, remoteTokenVerifier, type TokenVerifier } from './identity/token-verifier';
 import { openEvmLedger, type EvmLedger } from './ledger/evm/evm-ledger';
 import { openFabricLedger, type FabricActor, type FabricLedger } from './ledger/fabric/fabric-ledger';
+import { announceInstance, clusterMetricsText, isInstance, runPrimary } from './instances';
 import { createLogger, type Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { openDatabase, type DatabaseSettings, type ReadModelDatabase } from './readmodel/database';
@@ -52,6 +53,7 @@ export interface ServicesHandle {
   readonly fabric: FabricLedger;
   readonly evm: EvmLedger;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   /** Resolves once the certificate type catalogue is on the ledger (never when seeding is off). */
   readonly catalogueSeeded: Promise<void>;
   /** Stops the in-process workers (the API keeps serving), e.g. before a rebuild. */
@@ -68,6 +70,8 @@ export interface StartOptions {
   readonly anchorerHooks?: AnchorerHooks;
   /** Overrides `config.database` (tests use an in-memory PGlite or a throwaway database). */
   readonly database?: DatabaseSettings;
+  /** What `/metrics` answers instead of this instance's registry (several instances: all of them). */
+  readonly metricsText?: () => Promise<string>;
 }
 
 /** The ledger pieces the workers need. */
@@ -288,6 +292,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
       rateLimitPerMinute: config.http.rateLimitPerMinute,
       metricsEnabled: config.http.metricsEnabled,
       metricsToken: config.http.metricsToken,
+      metricsText: options.metricsText,
       webDist: config.webDist,
       trustProxy: config.http.trustProxy,
       browserConnectUrls: [config.publicConfig.evmRpcUrl],
@@ -352,7 +357,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${String(address.port)}`;
     logger.info({ url, workers: config.workers, database: database.kind, identity: config.identity.kind }, 'services started');
-    return { url, port: address.port, database, fabric, evm, logger, catalogueSeeded, stopWorkers, close: closeAll };
+    return { url, port: address.port, database, fabric, evm, logger, metrics, catalogueSeeded, stopWorkers, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
@@ -404,6 +409,16 @@ async function seedInBackground(config: Config, fabric: FabricLedger, database: 
   throw new Error('catalogue seeding stopped');
 }
 
+/**
+ * Creates, once, the files every instance reads at start (the subject reference secret and the
+ * development identity provider's key), so instances started together never race to create
+ * different ones.
+ */
+async function prepareSharedFiles(config: Config): Promise<void> {
+  if (config.subjectRefSecret === undefined) loadOrCreateSecret(config.subjectRefSecretFile);
+  if (config.identity.kind === 'dev') await loadOrCreateKey(config.identity.keyFile);
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -415,8 +430,18 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const services = await startServices(config);
-  process.stdout.write(`services listening on ${services.url}\n`);
+  if (config.http.instances > 1 && !isInstance()) {
+    const url = await runPrimary({
+      count: config.http.instances,
+      prepare: () => prepareSharedFiles(config),
+      log: (line) => process.stderr.write(`services: ${line}\n`),
+    });
+    process.stdout.write(`services listening on ${url} (${String(config.http.instances)} instances)\n`);
+    return;
+  }
+  const services = await startServices(config, isInstance() ? { metricsText: clusterMetricsText } : {});
+  if (isInstance()) announceInstance(services.url, services.metrics.registry);
+  else process.stdout.write(`services listening on ${services.url}\n`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

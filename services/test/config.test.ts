@@ -27,6 +27,7 @@ describe('configuration', () => {
     expect(config.subjectRefSecret).to.equal(undefined);
     expect(config.subjectRefSecretFile).to.equal(path.join('/srv/ctl/.data', 'secrets', 'subject-ref.key'));
     expect(config.workers).to.deep.equal(['projector', 'evm-projector', 'anchorer']);
+    expect(config.http.instances).to.equal(1);
   });
 
   it('uses PostgreSQL and an external OIDC provider when configured', () => {
@@ -45,6 +46,15 @@ describe('configuration', () => {
     expect(config.identity).to.deep.equal({ kind: 'external', issuer: 'https://id.city.example', audience: 'ctl', jwksUrl: 'https://id.city.example/jwks' });
     expect(config.workers).to.deep.equal([]);
     expect(config.port).to.equal(0);
+  });
+
+  it('runs several API instances only on PostgreSQL, and at most 64', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://ctl@db:5432/ctl', API_INSTANCES: '2' }, '/srv/ctl').http.instances).to.equal(2);
+    const embedded = configError({ API_INSTANCES: '2' });
+    expect(embedded.variables).to.deep.equal(['API_INSTANCES']);
+    expect(embedded.message).to.include('PostgreSQL');
+    expect(configError({ DATABASE_URL: 'postgres://ctl@db:5432/ctl', API_INSTANCES: '65' }).variables).to.deep.equal(['API_INSTANCES']);
+    expect(configError({ API_INSTANCES: '0' }).variables).to.deep.equal(['API_INSTANCES']);
   });
 
   it('names every variable whose value is bad', () => {

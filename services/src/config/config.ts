@@ -118,6 +118,7 @@ const envSchema = z.object({
   ),
   BODY_LIMIT_BYTES: positiveInt(64 * 1024, 16 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  API_INSTANCES: positiveInt(1, 64),
   READ_WAIT_MAX_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(5_000)),
   PROJECTOR_MAX_LAG_BLOCKS: positiveInt(10),
   OUTBOX_MAX_ATTEMPTS: positiveInt(12, 1000),
@@ -195,6 +196,12 @@ export interface Config {
     readonly trustProxy: boolean | number;
     readonly bodyLimitBytes: number;
     readonly rateLimitPerMinute: number;
+    /**
+     * API processes this program runs on the one port (node:cluster): 1, or one per core. More
+     * than one needs PostgreSQL; the in-process workers then run in whichever instance wins
+     * each worker's advisory lock.
+     */
+    readonly instances: number;
     readonly readWaitMaxMs: number;
     readonly metricsEnabled: boolean;
     /** Bearer token `/metrics` requires; undefined: open (for a scraper on a private network). */
@@ -267,6 +274,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
 
+  if (e.API_INSTANCES > 1 && e.DATABASE_URL === undefined) {
+    throw new ConfigError([
+      { variable: 'API_INSTANCES', message: 'more than 1 needs PostgreSQL (DATABASE_URL): the embedded PGlite read model belongs to one process' },
+    ]);
+  }
+
   return {
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
@@ -317,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       trustProxy: e.TRUST_PROXY,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      instances: e.API_INSTANCES,
       readWaitMaxMs: e.READ_WAIT_MAX_MS,
       metricsEnabled: e.METRICS_ENABLED,
       metricsToken: e.METRICS_TOKEN,

@@ -47,6 +47,8 @@ export interface AppDependencies {
   readonly metricsEnabled: boolean;
   /** Bearer token `/metrics` requires; undefined: open. */
   readonly metricsToken?: string | undefined;
+  /** What `/metrics` answers (default: this instance's registry; several instances: all of them). */
+  readonly metricsText?: () => Promise<string>;
   /** Directory of the built portal; served when it has an index.html. */
   readonly webDist?: string;
   /** Express `trust proxy` setting, for client addresses behind a load balancer. */
@@ -160,18 +162,33 @@ async function runRoute(route: RouteDefinition, deps: AppDependencies, req: Requ
   }
   if (issues.length > 0) throw new ValidationError(issues);
 
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
+  // The abort signal is made when a handler first asks for it: most never wait on anything long.
+  let controller: AbortController | undefined;
+  const signal = (): AbortSignal => {
+    if (controller === undefined) {
+      const made = new AbortController();
+      controller = made;
+      if (res.destroyed && !res.writableFinished) made.abort();
+      else {
+        res.on('close', () => {
+          if (!res.writableFinished) made.abort();
+        });
+      }
+    }
+    return controller.signal;
+  };
   const input: HandlerInput<unknown, unknown, unknown> = {
     params,
     query,
     body,
     principal,
     requestId: context.requestId,
-    log: context.log,
-    signal: controller.signal,
+    get log() {
+      return context.log;
+    },
+    get signal() {
+      return signal();
+    },
     req,
   };
 
@@ -295,6 +312,9 @@ async function streamNdjson(
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: no client sends If-None-Match to them, and hashing every JSON body
+  // costs each request. Static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
 
@@ -307,10 +327,12 @@ export function createApp(deps: AppDependencies): Express {
       const route = routeLabel(req);
       end({ method: req.method, route });
       deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      contextOf(req).log.info(
-        { method: req.method, route, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request',
-      );
+      if (deps.logger.isLevelEnabled('info')) {
+        contextOf(req).log.info(
+          { method: req.method, route, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+          'request',
+        );
+      }
     });
     next();
   });
@@ -322,8 +344,7 @@ export function createApp(deps: AppDependencies): Express {
         next(new UnauthenticatedError('AUTH.TOKEN_INVALID', 'Metrics need the bearer token configured in METRICS_TOKEN'));
         return;
       }
-      deps.metrics.registry
-        .metrics()
+      (deps.metricsText ?? (() => deps.metrics.registry.metrics()))()
         .then((text) => {
           res.type(deps.metrics.registry.contentType).send(text);
         })

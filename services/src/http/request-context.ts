@@ -34,7 +34,15 @@ export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming !== undefined && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    contexts.set(req, { requestId, log: logger.child({ requestId }), principal: undefined });
+    // The child logger is made on first use: most requests log nothing below the configured level.
+    let log: Logger | undefined;
+    contexts.set(req, {
+      requestId,
+      get log() {
+        return (log ??= logger.child({ requestId }));
+      },
+      principal: undefined,
+    });
     res.setHeader('X-Request-Id', requestId);
     next();
   };

@@ -25,7 +25,13 @@ export interface DevIdentityProvider {
   signIn(userId: string): Promise<{ token: string; expiresAt: string; user: DemoUser }>;
 }
 
-async function loadOrCreateKey(keyFile: string): Promise<JWK> {
+/**
+ * The provider's signing key from `keyFile`, created there on first use (several API instances
+ * call this once, in their primary, before any of them starts).
+ *
+ * @throws when the file exists but cannot be read
+ */
+export async function loadOrCreateKey(keyFile: string): Promise<JWK> {
   try {
     const jwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
     if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.d === 'string') return jwk;

@@ -1,0 +1,120 @@
+/**
+ * HTTP load for the benchmarks: wrk (Debian's `wrk` package, a C program that needs a fraction
+ * of the CPU the API does) when it is installed, else autocannon (in a worker thread of the
+ * benchmark process: on a 2-core machine it takes CPU from the API it measures, so its figures
+ * are lower). Both run a closed loop: a fixed number of connections, each sending its next
+ * request when the last one is answered.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+/** What one load run measured. */
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+/** One load run: `connections` connections for `durationS` seconds. */
+export interface LoadOptions {
+  readonly url: string;
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
+  readonly connections: number;
+  readonly durationS: number;
+}
+
+/** The load generators. */
+export type LoadTool = 'wrk' | 'autocannon';
+
+/** wrk when it is on the PATH, else autocannon. */
+export function defaultLoadTool(): LoadTool {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return 'wrk';
+  } catch (err) {
+    // wrk --version prints its banner and exits 1; only a missing program is ENOENT.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'autocannon' : 'wrk';
+  }
+}
+
+/** Milliseconds of a wrk duration such as `681.00us`, `3.38ms`, `1.20s` or `1.01m`. */
+function wrkMs(text: string): number {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
+  if (match === null) throw new Error(`wrk printed a latency I cannot read: ${text}`);
+  const value = Number(match[1]);
+  const unit = match[2];
+  return unit === 'us' ? value / 1000 : unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000;
+}
+
+/**
+ * Parses wrk's report (with `--latency`).
+ *
+ * @throws Error when a figure is missing
+ */
+export function parseWrk(report: string): LoadResult {
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(report)?.[1];
+  const p50 = /^\s+50%\s+(\S+)/m.exec(report)?.[1];
+  const p99 = /^\s+99%\s+(\S+)/m.exec(report)?.[1];
+  if (rps === undefined || p50 === undefined || p99 === undefined) throw new Error(`wrk's report lacks a figure:\n${report}`);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(report)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(report);
+  const errors = socket === null ? 0 : socket.slice(1).reduce((sum, n) => sum + Number(n), 0);
+  return { requestsPerSecond: Number(rps), p50Ms: wrkMs(p50), p99Ms: wrkMs(p99), non2xx, errors };
+}
+
+function runWrk(options: LoadOptions): Promise<LoadResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ctl-wrk-'));
+  const args = ['-t1', `-c${String(options.connections)}`, `-d${String(options.durationS)}s`, '--latency'];
+  if (options.method === 'POST') {
+    const bodyFile = path.join(dir, 'body.json');
+    writeFileSync(bodyFile, options.body ?? '');
+    const script = path.join(dir, 'post.lua');
+    // The body is read from a file: no quoting of the document inside Lua source.
+    writeFileSync(
+      script,
+      `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = assert(io.open(${JSON.stringify(bodyFile)}, "rb"))\nwrk.body = f:read("*a")\nf:close()\n`,
+    );
+    args.push('-s', script);
+  }
+  args.push(options.url);
+  return new Promise<LoadResult>((resolve, reject) => {
+    execFile('wrk', args, { encoding: 'utf8' }, (err, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (err !== null) reject(new Error(`wrk failed: ${err.message}\n${stderr}`));
+      else {
+        try {
+          resolve(parseWrk(stdout));
+        } catch (parseError) {
+          reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
+        }
+      }
+    });
+  });
+}
+
+async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'GET',
+    ...(options.body === undefined ? {} : { body: options.body, headers: { 'content-type': 'application/json' } }),
+    connections: options.connections,
+    duration: options.durationS,
+    workers: 1,
+  } as autocannon.Options);
+  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+/**
+ * Runs one load with the tool given.
+ *
+ * @throws Error when wrk fails or prints no figures
+ */
+export function runLoad(tool: LoadTool, options: LoadOptions): Promise<LoadResult> {
+  return tool === 'wrk' ? runWrk(options) : runAutocannon(options);
+}
