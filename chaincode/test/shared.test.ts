@@ -4,6 +4,9 @@
  */
 import './support/quiet-logs';
 import { expect } from 'chai';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import { statusAt } from '../src/certificate/status';
 import type { CertificateRecord } from '../src/certificate/models';
 import { ChaincodeError, ERROR_CODES, isErrorCode, parseChaincodeError } from '../src/errors';
@@ -11,6 +14,7 @@ import { actorFrom, authorize } from '../src/shared/access';
 import { canonicalJson } from '../src/shared/canonical';
 import { Input } from '../src/shared/input';
 import { DEFAULT_NETWORK_ROLES, parseNetworkRoles } from '../src/shared/network';
+import { dropUnprintedRuntimeLogLines } from '../src/shared/runtime-logging';
 import { localDay, shiftDay } from '../src/timebank/policy';
 
 describe('errors (unit)', () => {
@@ -222,5 +226,36 @@ describe('personal data guards (unit)', () => {
     }
     expect(message).to.contain('subjectRef must be 0x');
     expect(message).to.not.contain('199003077777');
+  });
+});
+
+describe('runtime log lines below the level (unit)', () => {
+  it('are dropped before winston formats them; lines at or above it are formatted and printed as before', () => {
+    dropUnprintedRuntimeLogLines();
+    dropUnprintedRuntimeLogLines();
+    // The winston copy fabric-shim uses, as the chaincode runtime creates its loggers.
+    const shimDir = path.dirname(require.resolve('fabric-shim/package.json'));
+    const winston = createRequire(path.join(shimDir, 'package.json'))('winston') as typeof import('winston');
+    const formatted: string[] = [];
+    const written: string[] = [];
+    const counting = winston.format((info) => {
+      formatted.push(String(info.message));
+      return info;
+    });
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        written.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    // The runtime's winston copy is typed with this package's winston types, which is the same version.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    const logger = winston.createLogger({ level: 'warn', format: winston.format.combine(counting(), winston.format.simple()), transports: [new winston.transports.Stream({ stream: sink })] });
+    logger.debug('a debug line %s', 'with an argument');
+    logger.info('an info line');
+    logger.warn('a warning');
+    logger.error('an error', { detail: 1 });
+    expect(formatted).to.deep.equal(['a warning', 'an error']);
+    expect(written.join('')).to.contain('warn: a warning').and.to.contain('error: an error').and.not.to.contain('debug');
   });
 });
