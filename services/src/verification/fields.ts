@@ -7,7 +7,7 @@
  */
 import canonicalize from 'canonicalize';
 import { CLAIM_PATH_PREFIX, HEADER_PATH, type ReadDocument } from './format';
-import { hexInto, toHex, type Hex32, type Keccak256 } from './hash';
+import { compareBytes, fromHex32, toHex, type Hex32, type Keccak256 } from './hash';
 
 /**
  * The RFC 8785 canonical form of `{path, salt, value}`: built directly, as JCS orders the three
@@ -100,11 +100,15 @@ function membersCanonical(
 
 /** keccak-256 over the field hashes in ascending order. */
 export function targetHashOf(k: Keccak256, fieldHashes: readonly Hex32[]): Hex32 {
-  // Fixed-length lowercase hex sorts exactly as the bytes do.
-  const sorted = [...fieldHashes].sort();
+  return targetHashOfBytes(k, fieldHashes.map(fromHex32));
+}
+
+/** {@link targetHashOf} over field hashes given as bytes (the verifier's path: no hex round trip). */
+export function targetHashOfBytes(k: Keccak256, fieldHashes: readonly Uint8Array[]): Hex32 {
+  const sorted = [...fieldHashes].sort(compareBytes);
   const data = new Uint8Array(32 * sorted.length);
   sorted.forEach((h, i) => {
-    hexInto(h, data, 32 * i);
+    data.set(h, 32 * i);
   });
   return toHex(k.bytes(data));
 }
@@ -116,15 +120,24 @@ export function targetHashOf(k: Keccak256, fieldHashes: readonly Hex32[]): Hex32
  * @throws Error when a value is not JSON or nests too deeply for the canonicaliser.
  */
 export function visibleFieldHashes(k: Keccak256, read: ReadDocument): Hex32[] {
+  return visibleFieldHashBytes(k, read).map(toHex);
+}
+
+/**
+ * {@link visibleFieldHashes} as bytes, which the verifier hashes again into the `targetHash`.
+ *
+ * @throws Error when a value is not JSON or nests too deeply for the canonicaliser.
+ */
+export function visibleFieldHashBytes(k: Keccak256, read: ReadDocument): Uint8Array[] {
   const headerSalt = read.salts.get(HEADER_PATH);
   if (headerSalt === undefined) throw new Error('the header has no salt');
   const subject = read.raw.credentialSubject as Record<string, unknown>;
-  const hashes: Hex32[] = [k.text(preimageOf(HEADER_PATH, headerSalt, headerCanonical(read.raw, new Set(read.claims))))];
+  const hashes: Uint8Array[] = [k.textBytes(preimageOf(HEADER_PATH, headerSalt, headerCanonical(read.raw, new Set(read.claims))))];
   for (const name of read.claims) {
     const path = claimPath(name);
     const salt = read.salts.get(path);
     if (salt === undefined) throw new Error(`claim ${name} has no salt`);
-    hashes.push(fieldHash(k, path, salt, subject[name]));
+    hashes.push(k.textBytes(fieldPreimage(path, salt, subject[name])));
   }
   return hashes;
 }

@@ -8,7 +8,7 @@
  * (tests compare it with ethers on random inputs), and when WebAssembly is unavailable (a strict
  * Content-Security-Policy in a browser) the library falls back to ethers' keccak256.
  */
-import { createKeccak } from 'hash-wasm';
+import { createKeccak, type IHasher } from 'hash-wasm';
 import { keccak256 as ethersKeccak256 } from 'ethers';
 
 /** A 32-byte value as `0x` + 64 lowercase hex. */
@@ -81,6 +81,8 @@ export interface Keccak256 {
   bytes(...parts: Uint8Array[]): Uint8Array;
   /** keccak-256 of the UTF-8 encoding of `text`, as wire hex. */
   text(text: string): Hex32;
+  /** keccak-256 of the UTF-8 encoding of `text`, as bytes (for hashes that are hashed again). */
+  textBytes(text: string): Uint8Array;
   /** Which implementation answers: `wasm` or `js` (ethers). */
   readonly implementation: 'wasm' | 'js';
 }
@@ -99,6 +101,9 @@ function ethersKeccak(): Keccak256 {
     text(text) {
       return ethersKeccak256(encoder.encode(text)) as Hex32;
     },
+    textBytes(text) {
+      return fromHex32(ethersKeccak256(encoder.encode(text)));
+    },
   };
 }
 
@@ -112,6 +117,16 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
     offset += p.length;
   }
   return out;
+}
+
+/** Starts a hash of `text`'s UTF-8 bytes. */
+function updateText(hasher: IHasher, text: string): void {
+  hasher.init();
+  // hash-wasm encodes a string into a new buffer per call; encoding into one reused buffer saves
+  // about a third of a field hash. TextEncoder and hash-wasm's encoder both write UTF-8 with
+  // U+FFFD for a lone surrogate, so the bytes are the same.
+  const { read, written } = encoder.encodeInto(text, scratch);
+  hasher.update(read === text.length ? scratch.subarray(0, written) : text);
 }
 
 let ready: Promise<Keccak256> | undefined;
@@ -132,13 +147,12 @@ export function keccak(): Promise<Keccak256> {
         return hasher.digest('binary');
       },
       text(text) {
-        hasher.init();
-        // hash-wasm encodes a string into a new buffer per call; encoding into one reused buffer
-        // saves about a third of a field hash. TextEncoder and hash-wasm's encoder both write
-        // UTF-8 with U+FFFD for a lone surrogate, so the bytes are the same.
-        const { read, written } = encoder.encodeInto(text, scratch);
-        hasher.update(read === text.length ? scratch.subarray(0, written) : text);
+        updateText(hasher, text);
         return `0x${hasher.digest('hex')}`;
+      },
+      textBytes(text) {
+        updateText(hasher, text);
+        return hasher.digest('binary');
       },
     }),
     () => ethersKeccak(),

@@ -7,8 +7,8 @@
  */
 import { VerificationOptionsError, PortUnavailableError } from './errors';
 import { LIMITS, depthExceeds, readDocument, type ReadDocument } from './format';
-import { visibleFieldHashes, targetHashOf } from './fields';
-import { keccak, keccakIfLoaded, keccakText, type Hex32, type Keccak256 } from './hash';
+import { targetHashOfBytes, visibleFieldHashBytes } from './fields';
+import { fromHex32, keccak, keccakIfLoaded, keccakText, toHex, type Hex32, type Keccak256 } from './hash';
 import { ledgerStatusAt, type LedgerStatusAt } from './ledger-status';
 import { pathNodes } from './merkle';
 import type { AnchorNetwork, AnchorReader, IssuerDirectory, LedgerCertificateRecord, LedgerRecordReader, NodeRevocation, RootInfo, VerificationPorts } from './ports';
@@ -307,9 +307,9 @@ function checkIntegrity(k: Keccak256, read: ReadDocument): Check {
   if (read.integrityProblem !== undefined) {
     return check('integrity', false, read.integrityProblem.code as CheckCode, read.integrityProblem.detail);
   }
-  let visible: Hex32[];
+  let visible: Uint8Array[];
   try {
-    visible = visibleFieldHashes(k, read);
+    visible = visibleFieldHashBytes(k, read);
   } catch {
     // Only the canonicaliser walks the whole document; its failure is the place to say why.
     const detail = depthExceeds(read.raw, LIMITS.maxDepth)
@@ -317,11 +317,13 @@ function checkIntegrity(k: Keccak256, read: ReadDocument): Check {
       : 'The certificate contains values that cannot be read as JSON.';
     return check('integrity', false, 'FORMAT', detail);
   }
-  const hidden = new Set<string>(read.hidden);
-  if (visible.some((h) => hidden.has(h))) {
-    return check('integrity', false, 'CHANGED', 'The certificate lists a field as hidden that it also shows.');
+  if (read.hidden.length > 0) {
+    const hidden = new Set<string>(read.hidden);
+    if (visible.some((h) => hidden.has(toHex(h)))) {
+      return check('integrity', false, 'CHANGED', 'The certificate lists a field as hidden that it also shows.');
+    }
   }
-  const computed = targetHashOf(k, [...visible, ...read.hidden]);
+  const computed = targetHashOfBytes(k, read.hidden.length === 0 ? visible : [...visible, ...read.hidden.map(fromHex32)]);
   if (computed !== read.targetHash) {
     return check('integrity', false, 'CHANGED', 'The certificate has been changed since it was issued: its contents do not match its fingerprint.', {
       computedTargetHash: computed,

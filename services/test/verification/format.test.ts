@@ -18,7 +18,7 @@ import {
   type CertificateDocument,
 } from '../../src/verification';
 import { fieldPreimage } from '../../src/verification/fields';
-import { keccak, type Hex32 } from '../../src/verification/hash';
+import { keccak, toHex, type Hex32 } from '../../src/verification/hash';
 import { buildMerkleTree } from '../../src/verification/merkle';
 import { CHAIN_ID, ELDERLY_CARE, InTestLedgers, NOW, RESIDENCE_PROOF, TRUST_ANCHOR, TYPES, clone, residenceDraft } from './support';
 
@@ -129,6 +129,7 @@ describe('verification: document format', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (text) => {
         expect(k.text(text)).to.equal(keccak256(toUtf8Bytes(text)));
+        expect(toHex(k.textBytes(text))).to.equal(keccak256(toUtf8Bytes(text)));
       }),
       { numRuns: 500 },
     );
