@@ -14,8 +14,12 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 
 /** How long instances get to finish their requests and close before they are killed. */
 const STOP_GRACE_MS = 15_000;
-/** A crashed instance is replaced after this pause (a crash loop must not spin the CPU). */
+/**
+ * A crashed instance is replaced after this pause, doubled for each replacement in a row that
+ * died before it listened (a crash loop must not spin the CPU), up to the maximum.
+ */
 const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 interface MetricsRequest {
   readonly type: 'ctl:metrics-request';
@@ -46,8 +50,9 @@ export function isInstance(): boolean {
 /**
  * Runs the primary: `prepare`, then `count` instances of this same program, until SIGINT or
  * SIGTERM. Resolves once every instance is listening, with their URL; the process exits when
- * they have all stopped. An instance that exits before it listens stops the others and the
- * primary (exit code 1): a configuration or port problem would only repeat.
+ * they have all stopped. At first start, an instance that exits before it listens stops the
+ * others and the primary (exit code 1): a configuration or port problem would only repeat.
+ * Afterwards a dead instance is replaced, after 1 s, or longer while replacements keep dying.
  *
  * @param options.prepare - creates the files every instance reads (run once, before any fork)
  * @param options.log - where the primary's lines go
@@ -80,12 +85,22 @@ export async function runPrimary(options: { readonly count: number; readonly pre
     });
   };
 
+  /** All instances have listened once; from then on a dead one is replaced, never fatal. */
+  let running = false;
+  /** Replacements in a row that died before they listened: the restart delay doubles with each. */
+  let failedStarts = 0;
   const fork = (): void => {
     const worker = cluster.fork();
     worker.on('message', (message: unknown) => {
       if (isMessage<Listening>(message, 'ctl:listening')) {
         started.add(worker.id);
-        if (started.size === options.count) resolveUrl(message.url);
+        if (running) {
+          failedStarts = 0;
+          options.log(`instance ${String(worker.process.pid)} listening (a replacement)`);
+        } else if (started.size === options.count) {
+          running = true;
+          resolveUrl(message.url);
+        }
       } else if (isMessage<MetricsRequest>(message, 'ctl:metrics-request')) {
         aggregator.clusterMetrics().then(
           (text) => worker.send({ type: 'ctl:metrics', id: message.id, text } satisfies MetricsAnswer),
@@ -99,17 +114,22 @@ export async function runPrimary(options: { readonly count: number; readonly pre
     if (stopping) return;
     // Node passes null when the instance exited by itself; its types say string.
     const signal = killedBy as string | null;
-    if (!started.has(worker.id)) {
-      options.log(`instance ${String(worker.process.pid)} exited before it listened (${signal ?? `code ${String(code)}`}); stopping`);
+    const how = signal ?? `code ${String(code)}`;
+    const listened = started.delete(worker.id);
+    if (!running) {
+      // At first start a configuration or port problem would only repeat.
+      options.log(`instance ${String(worker.process.pid)} exited before it listened (${how}); stopping`);
       rejectUrl(new Error('an API instance failed to start'));
       stopAll(1);
       return;
     }
-    started.delete(worker.id);
-    options.log(`instance ${String(worker.process.pid)} exited (${signal ?? `code ${String(code)}`}); starting another`);
+    if (!listened) failedStarts += 1;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** failedStarts);
+    options.log(`instance ${String(worker.process.pid)} exited${listened ? '' : ' before it listened'} (${how}); starting another in ${String(delay / 1000)} s`);
+    // Not unref'd: with every instance dead, this timer is what keeps the primary alive.
     setTimeout(() => {
       if (!stopping) fork();
-    }, RESTART_DELAY_MS).unref();
+    }, delay);
   });
   process.on('SIGINT', () => {
     stopAll(0);

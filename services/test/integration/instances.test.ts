@@ -7,6 +7,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -14,6 +15,23 @@ import { REPO_ROOT } from '../../src/config/config';
 import { testBackends } from '../support/databases';
 import { api, signIn } from '../support/services';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
+
+/**
+ * A port nothing listens on. A fixed one, not 0: when every instance has died the primary closes
+ * the shared socket, and the replacements would get a new random port from 0.
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
 
 /** The pids of the instances the primary runs (its child processes). */
 function instancePids(primary: number): number[] {
@@ -74,7 +92,7 @@ describe('several API instances on one port (API_INSTANCES)', function () {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'ctl-instances-'));
     const started = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, 'services', 'src', 'main.ts')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...stack.env, DATABASE_URL: settings.url, API_INSTANCES: '2', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000' },
+      env: { ...process.env, ...stack.env, DATABASE_URL: settings.url, API_INSTANCES: '2', PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = started;
@@ -125,9 +143,27 @@ describe('several API instances on one port (API_INSTANCES)', function () {
       return pids.length === 2 && !pids.includes(victim as number) ? pids : undefined;
     });
     expect(replaced).to.have.length(2);
-    await until('the replacement to start', () => (/exited \(SIGKILL\); starting another/.test(output) ? true : undefined));
+    await until('the replacement to listen', () => (/listening \(a replacement\)/.test(output) ? true : undefined));
     for (let i = 0; i < 6; i++) expect((await fresh(`${url}/api/health`)).status).to.be.oneOf([200, 503]);
     const answer = await api(url, 'GET', '/api/public/config');
+    expect(answer.status).to.equal(200);
+  });
+
+  it('replaces every instance when all die at once, and answers again', async () => {
+    const pid = child?.pid ?? 0;
+    const victims = instancePids(pid);
+    expect(victims).to.have.length(2);
+    for (const victim of victims) process.kill(victim, 'SIGKILL');
+    await until('two new instances', () => {
+      const pids = instancePids(pid);
+      return pids.length === 2 && pids.every((p) => !victims.includes(p)) ? pids : undefined;
+    });
+    expect(child?.exitCode, 'the primary is still running').to.equal(null);
+    await until('both to listen', () => ((output.match(/listening \(a replacement\)/g) ?? []).length >= 3 ? true : undefined));
+    const answer = await until('an answer from the new instances', async () => {
+      const response = await fresh(`${url}/api/public/config`).catch(() => undefined);
+      return response?.status === 200 ? response : undefined;
+    });
     expect(answer.status).to.equal(200);
   });
 
