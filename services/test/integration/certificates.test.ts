@@ -20,6 +20,7 @@ import { decodeQrPayload, keyIdOf, verifyOfflineBundle, type OfflineBundle } fro
 import { testBackends } from '../support/databases';
 import { api, signIn, startTestServices, type TestServices } from '../support/services';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 type Json = Record<string, unknown>;
 interface Check {
@@ -31,16 +32,6 @@ interface Check {
 interface Verdict {
   valid: boolean;
   checks: Check[];
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function lines(text: string): Json[] {

@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../../src/config/config';
 import { testBackends } from '../support/databases';
 import { api, signIn } from '../support/services';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 /**
  * A port nothing listens on. A fixed one, not 0: when every instance has died the primary closes
@@ -42,16 +43,6 @@ function instancePids(primary: number): number[] {
       .map(Number);
   } catch {
     return [];
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -103,7 +94,7 @@ describe('several API instances on one port (API_INSTANCES)', function () {
         resolve(code);
       });
     });
-    url = await until('the instances to listen', () => /services listening on (\S+) \(2 instances\)/.exec(output)?.[1], 90_000).catch((err: unknown) => {
+    url = await waitFor('the instances to listen', () => /services listening on (\S+) \(2 instances\)/.exec(output)?.[1], 90_000).catch((err: unknown) => {
       throw new Error(`${String(err)}; output:\n${output}`);
     });
   });
@@ -138,12 +129,16 @@ describe('several API instances on one port (API_INSTANCES)', function () {
     const [victim] = instancePids(pid);
     expect(victim).to.be.a('number');
     process.kill(victim as number, 'SIGKILL');
-    const replaced = await until('a replacement instance', () => {
-      const pids = instancePids(pid);
-      return pids.length === 2 && !pids.includes(victim as number) ? pids : undefined;
-    });
+    const replaced = await waitFor(
+      'a replacement instance',
+      () => {
+        const pids = instancePids(pid);
+        return pids.length === 2 && !pids.includes(victim as number) ? pids : undefined;
+      },
+      60_000,
+    );
     expect(replaced).to.have.length(2);
-    await until('the replacement to listen', () => (/listening \(a replacement\)/.test(output) ? true : undefined));
+    await waitFor('the replacement to listen', () => (/listening \(a replacement\)/.test(output) ? true : undefined), 60_000);
     for (let i = 0; i < 6; i++) expect((await fresh(`${url}/api/health`)).status).to.be.oneOf([200, 503]);
     const answer = await api(url, 'GET', '/api/public/config');
     expect(answer.status).to.equal(200);
@@ -154,13 +149,17 @@ describe('several API instances on one port (API_INSTANCES)', function () {
     const victims = instancePids(pid);
     expect(victims).to.have.length(2);
     for (const victim of victims) process.kill(victim, 'SIGKILL');
-    await until('two new instances', () => {
-      const pids = instancePids(pid);
-      return pids.length === 2 && pids.every((p) => !victims.includes(p)) ? pids : undefined;
-    });
+    await waitFor(
+      'two new instances',
+      () => {
+        const pids = instancePids(pid);
+        return pids.length === 2 && pids.every((p) => !victims.includes(p)) ? pids : undefined;
+      },
+      60_000,
+    );
     expect(child?.exitCode, 'the primary is still running').to.equal(null);
-    await until('both to listen', () => ((output.match(/listening \(a replacement\)/g) ?? []).length >= 3 ? true : undefined));
-    const answer = await until('an answer from the new instances', async () => {
+    await waitFor('both to listen', () => ((output.match(/listening \(a replacement\)/g) ?? []).length >= 3 ? true : undefined), 60_000);
+    const answer = await waitFor('an answer from the new instances', async () => {
       const response = await fresh(`${url}/api/public/config`).catch(() => undefined);
       return response?.status === 200 ? response : undefined;
     });

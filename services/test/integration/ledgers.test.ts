@@ -20,16 +20,7 @@ import { testBackends } from '../support/databases';
 import { expectSameProjections, projectionSnapshot } from '../support/read-model';
 import { api, signIn, startTestServices, type TestServices } from '../support/services';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from '../support/wait';
 
 interface Issued {
   certificateId: string;
