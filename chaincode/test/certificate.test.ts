@@ -1,6 +1,6 @@
 import './support/quiet-logs';
 import { expect } from 'chai';
-import type { CertificateBatchPart, CertificateBatchView, CertificateRecord, CertificateStatusAt, CertificateType } from '../src/certificate/models';
+import type { CertificateBatch, CertificateBatchPart, CertificateBatchView, CertificateRecord, CertificateStatusAt, CertificateType } from '../src/certificate/models';
 import { cast, expectRefused, h, json, type Cast } from './support/fixtures';
 import { CommitFailure, TestNetwork, TxValidationCode } from './support/peer';
 
@@ -300,6 +300,32 @@ describe('CertificateContract', function () {
         'CERT.INVALID_ARGUMENT',
         'in parts of at most 1000',
       );
+    });
+
+    it('opens a batch before its parts, so that the parts commit side by side in one block; opening again changes nothing', async () => {
+      const header = { batchId: 'b-open', batchRoot: h('root-o'), batchSize: 5, partSize: 2 };
+      const open = (who = c.policeOfficer, extra: Record<string, unknown> = {}): Promise<unknown> => net.submit(who, 'certificate:OpenBatch', [JSON.stringify({ ...header, ...extra })]);
+      const opened = json<CertificateBatch>((await net.submit(c.policeOfficer, 'certificate:OpenBatch', [JSON.stringify(header)])).payload);
+      expect(opened).to.include({ batchId: 'b-open', batchRoot: h('root-o'), issuerMsp: 'PublicSecurityMSP', batchSize: 5, partSize: 2, partCount: 3 });
+      const again = json<CertificateBatch>((await net.submit(c.policeOfficer, 'certificate:OpenBatch', [JSON.stringify(header)])).payload);
+      expect(again).to.deep.equal(opened);
+      await expectRefused(net, () => open(c.policeOfficer, { batchRoot: h('other') }), 'CERT.INVALID_ARGUMENT', 'says otherwise');
+      await expectRefused(net, () => open(c.policeOfficer, { partSize: 1 }), 'CERT.INVALID_ARGUMENT', 'says otherwise');
+      await expectRefused(net, () => open(c.civilOfficer), 'CERT.NOT_ALLOWED', 'PublicSecurityMSP');
+      await expectRefused(net, () => open(c.streetUser), 'AUTH.DENIED', c.streetUser.mspId);
+      await expectRefused(net, () => open(c.policeOfficer, { batchId: 'b-open-2', partSize: 1001 }), 'CERT.INVALID_ARGUMENT', 'partSize');
+      await expectRefused(net, () => open(c.policeOfficer, { batchId: 'b-open-3', certificates: [] }), 'CERT.INVALID_ARGUMENT', 'certificates');
+      expect(await net.evaluate(c.streetUser, 'certificate:GetBatch', ['b-open-2']).catch((err: unknown) => String(err))).to.contain('CERT.NOT_FOUND');
+
+      const part = (n: number, ids: string[]): string => JSON.stringify({ ...header, part: n, certificates: ids.map((id) => entry(id)) });
+      const endorsed = [
+        await net.endorse(c.policeOfficer, 'certificate:IssueBatch', [part(3, ['o-5'])]),
+        await net.endorse(c.policeOfficer, 'certificate:IssueBatch', [part(1, ['o-1', 'o-2'])]),
+        await net.endorse(c.policeOfficer, 'certificate:IssueBatch', [part(2, ['o-3', 'o-4'])]),
+      ];
+      expect(net.commit(endorsed).map((t) => t.code)).to.deep.equal([TxValidationCode.VALID, TxValidationCode.VALID, TxValidationCode.VALID]);
+      const view = json<CertificateBatchView>(await net.evaluate(c.streetUser, 'certificate:GetBatch', ['b-open']));
+      expect(view).to.include({ batchSize: 5, partCount: 3, issuedCount: 5, complete: true, openedAt: opened.openedAt });
     });
 
     it("refuses a part of another organisation's batch", async () => {

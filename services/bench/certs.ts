@@ -213,8 +213,8 @@ function printBatch(run: BatchRun): void {
   const spans: [string, number][] = [
     ['upload, parse, validate (to "validated")', at('validated')],
     ['wrap + store documents (to "wrapped")', at('wrapped') - at('validated')],
-    ['Fabric: first part (creates the header)', at('recorded first part') - at('wrapped')],
-    [`Fabric: the other parts (${String(Math.max(0, run.parts - 1))})`, at('recorded') - at('recorded first part')],
+    ['Fabric: batch opened, first part recorded', at('recorded first part') - at('wrapped')],
+    [`Fabric: the rest of the parts (${String(Math.max(0, run.parts - 1))})`, at('recorded') - at('recorded first part')],
     ['outbox → TrustAnchor → projected ("anchored")', run.anchoredMs - at('recorded')],
   ];
   for (const [label, ms] of spans) process.stdout.write(`    ${label.padEnd(48)} ${figure(ms / 1000, 2).padStart(7)} s\n`);

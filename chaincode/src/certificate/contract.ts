@@ -24,6 +24,7 @@ import type {
   StatusChange,
 } from './models';
 import {
+  CERTIFICATE_BATCH_HEADER,
   CERTIFICATE_BATCH_PART,
   CERTIFICATE_BATCH_STATUS,
   CERTIFICATE_BATCH_VIEW,
@@ -40,6 +41,8 @@ export const MAX_BATCH = 1000;
 export const MAX_BATCH_SIZE = 100_000;
 /** Longest `IssueBatch` argument, in characters (1,000 entries of about 300 characters). */
 export const MAX_BATCH_JSON = 400_000;
+/** Longest `OpenBatch` argument, in characters. */
+const MAX_HEADER_JSON = 1_000;
 
 const TYPE = 'certType';
 const TYPE_VERSION = 'certTypeVersion';
@@ -87,6 +90,7 @@ const PARAMETERS = {
   documentHash: "the document's targetHash: 0x + 64 lowercase hex",
   validUntil: "ISO 8601 UTC end of validity, or '' for the type's validity period",
   batchJson: 'JSON {batchId, batchRoot, certificates: [{id, typeCode, subjectRef, documentHash, validUntil}]} (1-1,000 entries), plus batchSize, partSize, part for a batch in parts',
+  headerJson: 'JSON {batchId, batchRoot, batchSize, partSize} of a batch issued in parts (partSize at most 1,000)',
   batchId: 'batch id: 1-128 characters of A-Z a-z 0-9 . _ : -',
   reasonCode: 'upper-case reason code, e.g. ISSUED_IN_ERROR',
   reasonText: 'free text, 0-500 characters, no control characters and no personal data',
@@ -316,12 +320,7 @@ export class CertificateContract extends Contract {
     }
     const headerKey = ctx.key(BATCH, batchId);
     const header = await ctx.getJson<CertificateBatch>(headerKey);
-    if (header !== undefined) {
-      if (header.issuerMsp !== actor.msp) throw new ChaincodeError('CERT.NOT_ALLOWED', batchId, `batch ${batchId} belongs to ${header.issuerMsp}`);
-      if (header.batchRoot !== batchRoot || header.batchSize !== batchSize || header.partSize !== partSize) {
-        input.fail(`batch ${batchId} has root ${header.batchRoot}, ${header.batchSize} documents in parts of ${header.partSize}; this part says otherwise`);
-      }
-    }
+    if (header !== undefined) this.checkHeader(header, actor, input, { batchRoot, batchSize, partSize }, 'this part');
     const batchStatus = await this.findBatchStatus(ctx, batchId);
     if (batchStatus?.status === 'REVOKED') throw new ChaincodeError('CERT.INVALID_STATE', batchId, `batch ${batchId} is revoked; no more parts can be issued under it`);
     const types = new Map<string, CertificateType>();
@@ -350,6 +349,67 @@ export class CertificateContract extends Contract {
     await ctx.putJson(partKey, issued);
     ctx.emit('CertificateBatchIssued', { batch: issued, certificates: records.map((r) => effectiveRecord(r, batchStatus)) });
     return canonicalJson(issued);
+  }
+
+  /**
+   * Opens a batch that will be issued in parts: records its header (root, size, part size)
+   * before any part, so that the parts can then be submitted side by side without conflicting
+   * over it. Opening an open batch again with the same values changes nothing; `IssueBatch`
+   * still opens the batch itself when this was not called.
+   *
+   * @param ctx - transaction context
+   * @param headerJson - `{batchId, batchRoot, batchSize, partSize}`
+   * @returns the batch header as JSON (`GetBatch` without parts and status)
+   * @throws ChaincodeError `AUTH.DENIED` unless role `officer`; `CERT.INVALID_ARGUMENT` for
+   *   malformed values, a part size over 1,000, or a batch already open with other values;
+   *   `CERT.NOT_ALLOWED` for another organisation's batch; `CERT.INVALID_STATE` for a revoked batch
+   */
+  @Transaction()
+  @ReturnsJson(CERTIFICATE_BATCH_HEADER)
+  async OpenBatch(ctx: CtlContext, headerJson: string): Promise<string> {
+    const actor = ctx.actor();
+    authorize(actor, 'open', 'a batch', { roles: ['officer'] });
+    const probe = new Input('CERT', 'batch');
+    const raw = probe.object('headerJson', probe.json('headerJson', headerJson, MAX_HEADER_JSON), ['batchId', 'batchRoot', 'batchSize', 'partSize']);
+    const batchId = probe.id('batchId', raw.batchId);
+    const input = new Input('CERT', `batch ${batchId}`);
+    const batchRoot = input.hash('batchRoot', raw.batchRoot);
+    const batchSize = input.integer('batchSize', raw.batchSize, 1, MAX_BATCH_SIZE);
+    const partSize = input.integer('partSize', raw.partSize, 1, MAX_BATCH);
+    const headerKey = ctx.key(BATCH, batchId);
+    const existing = await ctx.getJson<CertificateBatch>(headerKey);
+    if (existing !== undefined) {
+      this.checkHeader(existing, actor, input, { batchRoot, batchSize, partSize }, 'this request');
+      return canonicalJson(existing);
+    }
+    if ((await this.findBatchStatus(ctx, batchId))?.status === 'REVOKED') {
+      throw new ChaincodeError('CERT.INVALID_STATE', batchId, `batch ${batchId} is revoked; it cannot be opened again`);
+    }
+    const opened: CertificateBatch = {
+      batchId,
+      batchRoot,
+      issuerMsp: actor.msp,
+      batchSize,
+      partSize,
+      partCount: Math.ceil(batchSize / partSize),
+      openedAt: ctx.now(),
+      openedBy: actorRef(actor),
+    };
+    await ctx.putJson(headerKey, opened);
+    return canonicalJson(opened);
+  }
+
+  /**
+   * Refuses a batch header that belongs to another organisation or disagrees with the root and
+   * sizes a request names.
+   *
+   * @throws ChaincodeError `CERT.NOT_ALLOWED`; `CERT.INVALID_ARGUMENT`
+   */
+  private checkHeader(header: CertificateBatch, actor: Actor, input: Input, asked: { batchRoot: string; batchSize: number; partSize: number }, who: string): void {
+    if (header.issuerMsp !== actor.msp) throw new ChaincodeError('CERT.NOT_ALLOWED', header.batchId, `batch ${header.batchId} belongs to ${header.issuerMsp}`);
+    if (header.batchRoot !== asked.batchRoot || header.batchSize !== asked.batchSize || header.partSize !== asked.partSize) {
+      input.fail(`batch ${header.batchId} has root ${header.batchRoot}, ${header.batchSize} documents in parts of ${header.partSize}; ${who} says otherwise`);
+    }
   }
 
   /**

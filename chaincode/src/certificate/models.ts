@@ -131,7 +131,7 @@ export interface CertificateBatch {
   readonly batchSize: number;
   readonly partSize: number;
   readonly partCount: number;
-  /** The first part committed. */
+  /** When the batch was opened: `OpenBatch`, or its first part to commit. */
   readonly openedAt: string;
   readonly openedBy: ActorRef;
 }

@@ -96,9 +96,11 @@ const BATCH = {
   batchSize: integer('documents under the root', 1),
   partSize: integer('documents per part (the last part holds the rest)', 1),
   partCount: integer('parts', 1),
-  openedAt: time('when the first part committed'),
+  openedAt: time('when the batch was opened: OpenBatch, or its first part to commit'),
   openedBy: ACTOR_REF,
 };
+
+export const CERTIFICATE_BATCH_HEADER = model<M.CertificateBatch>('CertificateBatch', 'A batch issued under one root: its sizes and who opened it.', BATCH);
 
 export const CERTIFICATE_BATCH_PART = model<M.CertificateBatchPart>('CertificateBatchPart', "One transaction's share of a batch.", {
   batchId: string('batch id'),

@@ -1,7 +1,8 @@
 /**
  * Batch issuance of e-certificates (up to 10,000 under one Merkle root): every row validated
  * before anything is written, the documents wrapped with the verification library, stored in the
- * read model, recorded on Fabric with `certificate:IssueBatch` in parts of at most 1,000, and the
+ * read model, recorded on Fabric with `certificate:IssueBatch` in parts of at most 1,000 (a batch
+ * in parts is first opened with `certificate:OpenBatch`, so its parts can go side by side), and the
  * root anchored on TrustAnchor through the outbox. Progress streams as NDJSON lines. A retry
  * under the same Idempotency-Key resumes the same batch (same ids, same documents): parts
  * already committed are found, never issued twice.
@@ -391,8 +392,10 @@ export class CertificateBatchService {
       recorded.set(part, result);
       emit({ type: 'progress', phase: 'recorded', done: done(), total: plan.count });
     };
-    // The first part creates the batch header; parts after it can go together without conflicting on it.
-    if (pending[0] === 1) await recordOne(pending.shift() ?? 1);
+    // A batch in parts is opened first, in one small transaction (idempotent, so a resumed batch
+    // may open it again): its parts then go side by side without conflicting over the header.
+    // A batch of one part opens itself.
+    if (plan.partCount > 1 && pending.length > 0) await this.openBatch(actor, plan);
     let failure: Error | undefined;
     const queue = [...pending];
     await Promise.all(
@@ -428,6 +431,12 @@ export class CertificateBatchService {
 
   private partCount(plan: BatchPlan, part: number): number {
     return part < plan.partCount ? plan.partSize : plan.count - (plan.partCount - 1) * plan.partSize;
+  }
+
+  /** Records the batch header on Fabric (`certificate:OpenBatch`); nothing changes when it is already there. */
+  private async openBatch(actor: ReturnType<typeof actorFor>, plan: BatchPlan): Promise<void> {
+    const header = { batchId: plan.batchId, batchRoot: plan.root, batchSize: plan.count, partSize: plan.partSize };
+    await this.deps.fabric.submit(actor, 'certificate:OpenBatch', [JSON.stringify(header)]);
   }
 
   /** Records one part; a part the ledger already holds (a resumed batch) is looked up instead. */

@@ -228,6 +228,39 @@ describe('e-certificates end to end (issue 7)', function () {
         }
       });
 
+      it('issues a batch in parts: opened first, the parts recorded side by side, every certificate projected and the root anchored once', async () => {
+        const items = Array.from({ length: 1_001 }, (_, i) => SENIOR(`1101051940${String(i).padStart(8, '0')}`, `Part Holder ${String(i)}`));
+        const fabric = t.services.fabric;
+        const original = fabric.submit.bind(fabric);
+        const submitted: string[] = [];
+        fabric.submit = (...args: Parameters<typeof fabric.submit>) => {
+          submitted.push(args[1]);
+          return original(...args);
+        };
+        let response: Awaited<ReturnType<typeof api>>;
+        try {
+          response = await api(t.url, 'POST', '/api/certificate-batches', { token: officer, headers: key('parts'), body: { typeCode: 'SENIOR_CARE_CARD', items } });
+        } finally {
+          fabric.submit = original;
+        }
+        expect(response.status, response.text).to.equal(200);
+        expect(submitted).to.deep.equal(['certificate:OpenBatch', 'certificate:IssueBatch', 'certificate:IssueBatch']);
+        const done = lines(response.text).pop() as Json & { batchId: string; root: string; transactionIds: string[] };
+        expect(done, response.text.slice(-500)).to.include({ type: 'done', count: 1_001, anchored: true });
+        expect(done.transactionIds).to.have.length(2);
+        const onLedger = JSON.parse(Buffer.from(await t.services.fabric.evaluate({ mspId: 'CivilAffairsMSP', identity: 'user' }, 'certificate:GetBatch', [done.batchId])).toString('utf8')) as {
+          partCount: number;
+          issuedCount: number;
+          complete: boolean;
+        };
+        expect(onLedger).to.include({ partCount: 2, issuedCount: 1_001, complete: true });
+        const projected = await waitFor('every certificate of the batch in the read model', async () => {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from certificates where batch_id = ${done.batchId}`.execute(t.services.database.db);
+          return rows[0]?.n === 1_001 ? rows[0].n : undefined;
+        });
+        expect(projected).to.equal(1_001);
+      });
+
       it('answers a replayed batch with the same lines and issues nothing twice', async () => {
         const before = await count(t.services.database.db, 'certificates');
         const items = [SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San'), SENIOR(DEMO_ID_NUMBERS.volunteer ?? '', 'Li Si'), SENIOR('110105195505050033', 'Wang Wu', false)];
