@@ -1,8 +1,9 @@
 /**
  * Several API instances on one port, one process each (node:cluster), so one machine's cores all
- * serve requests (`API_INSTANCES`). The primary process serves nothing itself: it prepares what
- * the instances must share (secrets and keys created on first start), forks them, restarts one
- * that dies, stops them all on SIGINT/SIGTERM, and answers `/metrics` for all of them together.
+ * serve requests (`API_INSTANCES`). The primary process serves nothing itself: it forks them,
+ * restarts one that dies, stops them all on SIGINT/SIGTERM, and answers `/metrics` for all of
+ * them together. Files the instances create at first start (secrets, keys) are written so that
+ * the first one wins (`config/data-files.ts`).
  *
  * Each instance is what a load balancer would spread requests over in production: stateless,
  * sharing PostgreSQL, with the in-process workers running wherever their advisory lock lands.
@@ -48,18 +49,15 @@ export function isInstance(): boolean {
 }
 
 /**
- * Runs the primary: `prepare`, then `count` instances of this same program, until SIGINT or
+ * Runs the primary: `count` instances of this same program, until SIGINT or
  * SIGTERM. Resolves once every instance is listening, with their URL; the process exits when
  * they have all stopped. At first start, an instance that exits before it listens stops the
  * others and the primary (exit code 1): a configuration or port problem would only repeat.
  * Afterwards a dead instance is replaced, after 1 s, or longer while replacements keep dying.
  *
- * @param options.prepare - creates the files every instance reads (run once, before any fork)
  * @param options.log - where the primary's lines go
- * @throws whatever `prepare` throws; nothing is forked then
  */
-export async function runPrimary(options: { readonly count: number; readonly prepare: () => Promise<void>; readonly log: (line: string) => void }): Promise<string> {
-  await options.prepare();
+export function runPrimary(options: { readonly count: number; readonly log: (line: string) => void }): Promise<string> {
   const aggregator = new AggregatorRegistry();
   const started = new Set<number>();
   let stopping = false;

@@ -23,7 +23,7 @@ import { HealthService } from './domain/health.service';
 import { loadOrCreateSecret, subjectRefOf } from './domain/subject-ref';
 import { VerificationService } from './domain/verification.service';
 import { createApp } from './http/app';
-import { loadOrCreateKey, openDevIdentityProvider, type DevIdentityProvider } from './identity/dev-identity-provider';
+import { openDevIdentityProvider, type DevIdentityProvider } from './identity/dev-identity-provider';
 import { demoUsers } from './identity/demo-users';
 import { loadOrganisations } from './identity/organisations';
 import { localTokenVerifier, remoteTokenVerifier, type TokenVerifier } from './identity/token-verifier';
@@ -217,7 +217,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
   };
   try {
     await database.migrate();
-    const secret = config.subjectRefSecret ?? loadOrCreateSecret(config.subjectRefSecretFile);
+    const secret = config.subjectRefSecret ?? (await loadOrCreateSecret(config.subjectRefSecretFile));
     const organisations = loadOrganisations(config.organisationsFile);
     const users = demoUsers(organisations, config.fabric.adminOrg);
     const { verifier, devIdp } = await identityOf(config, users, secret);
@@ -409,16 +409,6 @@ async function seedInBackground(config: Config, fabric: FabricLedger, database: 
   throw new Error('catalogue seeding stopped');
 }
 
-/**
- * Creates, once, the files every instance reads at start (the subject reference secret and the
- * development identity provider's key), so instances started together never race to create
- * different ones.
- */
-async function prepareSharedFiles(config: Config): Promise<void> {
-  if (config.subjectRefSecret === undefined) loadOrCreateSecret(config.subjectRefSecretFile);
-  if (config.identity.kind === 'dev') await loadOrCreateKey(config.identity.keyFile);
-}
-
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -433,7 +423,6 @@ async function main(): Promise<void> {
   if (config.http.instances > 1 && !isInstance()) {
     const url = await runPrimary({
       count: config.http.instances,
-      prepare: () => prepareSharedFiles(config),
       log: (line) => process.stderr.write(`services: ${line}\n`),
     });
     process.stdout.write(`services listening on ${url} (${String(config.http.instances)} instances)\n`);

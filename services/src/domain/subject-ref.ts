@@ -4,8 +4,7 @@
  * the same reference within a deployment, and a reference reveals nothing without the secret.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { createOnce } from '../config/data-files';
 
 /** Identity numbers differ in spacing and the case of a final X; the reference must not. */
 function normalise(idNumber: string): string {
@@ -23,18 +22,8 @@ export function subjectRefOf(secret: string, idNumber: string): string {
  *
  * @throws when the file exists but cannot be read, or holds fewer than 32 characters.
  */
-export function loadOrCreateSecret(file: string): string {
-  try {
-    const secret = readFileSync(file, 'utf8').trim();
-    if (secret.length < 32) throw new Error(`the subject reference secret in ${file} is too short`);
-    return secret;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const secret = randomBytes(32).toString('hex');
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${String(process.pid)}.tmp`;
-  writeFileSync(tmp, `${secret}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+export async function loadOrCreateSecret(file: string): Promise<string> {
+  const secret = (await createOnce(file, () => `${randomBytes(32).toString('hex')}\n`)).trim();
+  if (secret.length < 32) throw new Error(`the subject reference secret in ${file} is too short`);
   return secret;
 }

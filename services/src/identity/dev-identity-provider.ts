@@ -3,9 +3,8 @@
  * its JWKS, and sign-in for the seeded demo users. It exists only when no external OIDC issuer
  * is configured; it has no passwords, so it must never face a network it does not trust.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
+import { createOnce } from '../config/data-files';
 import { NotFoundError } from '../errors';
 import { DEMO_ID_NUMBERS, type DemoUser } from './demo-users';
 
@@ -26,28 +25,22 @@ export interface DevIdentityProvider {
 }
 
 /**
- * The provider's signing key from `keyFile`, created there on first use (several API instances
- * call this once, in their primary, before any of them starts).
+ * The provider's signing key from `keyFile`, created there on first use; processes starting
+ * together all get the one written first.
  *
- * @throws when the file exists but cannot be read
+ * @throws when the file cannot be read, or holds something other than a P-256 private JWK
  */
-export async function loadOrCreateKey(keyFile: string): Promise<JWK> {
-  try {
-    const jwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
-    if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.d === 'string') return jwk;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = await exportJWK(privateKey);
-  jwk.kid = await calculateJwkThumbprint(jwk);
-  jwk.alg = 'ES256';
-  jwk.use = 'sig';
-  mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
-  // Write-then-rename so a crash never leaves a truncated key that would lock everyone out.
-  const tmp = `${keyFile}.${String(process.pid)}.tmp`;
-  writeFileSync(tmp, JSON.stringify(jwk), { mode: 0o600 });
-  renameSync(tmp, keyFile);
+async function loadOrCreateKey(keyFile: string): Promise<JWK> {
+  const text = await createOnce(keyFile, async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const fresh = await exportJWK(privateKey);
+    fresh.kid = await calculateJwkThumbprint(fresh);
+    fresh.alg = 'ES256';
+    fresh.use = 'sig';
+    return JSON.stringify(fresh);
+  });
+  const jwk = JSON.parse(text) as JWK;
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string') throw new Error(`${keyFile} does not hold a P-256 private key (JWK)`);
   return jwk;
 }
 
