@@ -41,7 +41,19 @@ function iso(value: Date | null): string | null {
   return value === null ? null : value.toISOString();
 }
 
-/** Certificates, their history and the type catalogue (written by the Fabric projector only). */
+/** The columns a record's status and its latest transaction set (at issue and at every change). */
+function statusColumns(record: LedgerCertificateRecord, at: LedgerPosition) {
+  return {
+    status: record.status,
+    valid_until: record.validUntil,
+    revoked_at: record.revocation?.effectiveAt ?? null,
+    revocation_reason_code: record.revocation?.reasonCode ?? null,
+    last_tx_id: at.transactionId,
+    last_block: at.blockNumber,
+    record: JSON.stringify(record),
+  };
+}
+
 /** The read-model row of a certificate as its issue event records it. */
 function issuedRow(record: LedgerCertificateRecord, at: LedgerPosition) {
   return {
@@ -51,20 +63,15 @@ function issuedRow(record: LedgerCertificateRecord, at: LedgerPosition) {
     subject_ref: record.subjectRef,
     document_hash: record.documentHash,
     batch_root: record.batchRoot,
-    status: record.status,
     issued_at: record.issuedAt,
-    valid_until: record.validUntil,
-    revoked_at: record.revocation?.effectiveAt ?? null,
-    revocation_reason_code: record.revocation?.reasonCode ?? null,
     issue_tx_id: at.transactionId,
     issue_block: at.blockNumber,
-    last_tx_id: at.transactionId,
-    last_block: at.blockNumber,
-    record: JSON.stringify(record),
     batch_id: record.batchId ?? null,
+    ...statusColumns(record, at),
   };
 }
 
+/** Certificates, their history and the type catalogue (written by the Fabric projector only). */
 export class CertificateRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -170,15 +177,7 @@ export class CertificateRepository {
   async applyStatus(record: LedgerCertificateRecord, at: LedgerPosition): Promise<boolean> {
     const result = await this.db
       .updateTable('certificates')
-      .set({
-        status: record.status,
-        valid_until: record.validUntil,
-        revoked_at: record.revocation?.effectiveAt ?? null,
-        revocation_reason_code: record.revocation?.reasonCode ?? null,
-        last_tx_id: at.transactionId,
-        last_block: at.blockNumber,
-        record: JSON.stringify(record),
-      })
+      .set(statusColumns(record, at))
       .where('id', '=', record.id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return false;
