@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FabricActor, FabricLedger } from '../ledger/fabric/fabric-ledger';
 import { ChaincodeRejectedError } from '../ledger/ledger-errors';
 import type { Logger } from '../logger';
-import { CertificateTypeInputSchema, type CertificateTypeInput } from './ledger-models';
+import { CertificateTypeInputSchema, LedgerCertificateTypeSchema, parseLedgerJson, type CertificateTypeInput } from './ledger-models';
 
 const CatalogueFileSchema = z.object({
   types: z.array(z.looseObject(CertificateTypeInputSchema.shape)),
@@ -58,11 +58,12 @@ export type SeedOutcome = 'ok' | 'differs';
 export async function seedCatalogue(fabric: FabricLedger, admin: FabricActor, types: readonly CertificateTypeInput[], log: Logger): Promise<Record<string, SeedOutcome>> {
   const outcomes: Record<string, SeedOutcome> = {};
   const known = new Set(fabric.organisations());
+  const registered = await registeredCodes(fabric, admin);
   for (const type of types) {
     const endorsers = [...new Set([admin.mspId, ...type.allowedIssuerMsps])].filter((m) => known.has(m));
     try {
       // A type already on the ledger is checked with evaluations only: a restart orders nothing.
-      if (await typeRegistered(fabric, admin, type.code)) {
+      if (registered.has(type.code)) {
         await fabric.evaluate(admin, 'certificate:RegisterType', [JSON.stringify(type)]);
         outcomes[type.code] = 'ok';
         continue;
@@ -83,13 +84,8 @@ export async function seedCatalogue(fabric: FabricLedger, admin: FabricActor, ty
   return outcomes;
 }
 
-/** Whether the ledger has a type with this code. */
-async function typeRegistered(fabric: FabricLedger, actor: FabricActor, code: string): Promise<boolean> {
-  try {
-    await fabric.evaluate(actor, 'certificate:GetType', [code]);
-    return true;
-  } catch (err) {
-    if (err instanceof ChaincodeRejectedError && err.code === 'CERT.NOT_FOUND') return false;
-    throw err;
-  }
+/** The codes of the types on the ledger (one evaluation for the whole catalogue). */
+async function registeredCodes(fabric: FabricLedger, actor: FabricActor): Promise<Set<string>> {
+  const types = parseLedgerJson(z.array(LedgerCertificateTypeSchema), await fabric.evaluate(actor, 'certificate:ListTypes', []), 'the ListTypes result');
+  return new Set(types.map((t) => t.code));
 }
