@@ -4,6 +4,7 @@
  * touches a network or a ledger.
  */
 import { isHex32, type Hex32 } from './hash';
+import { boundedMemo } from './memo';
 
 /** The W3C Verifiable Credentials 2.0 base context; always the first `@context` entry. */
 export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2';
@@ -143,17 +144,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parsed dateTimeStamps: certificates of one batch share their validity dates. Bounded. */
-const parsedTimes = new Map<string, number | undefined>();
+/** Parsed dateTimeStamps: certificates of one batch share their validity dates. */
+const parsedTime = boundedMemo(10_000, (value: string) => parseTime(value));
 
 /** Unix seconds of a dateTimeStamp, or undefined when it is not one. */
 export function parseDateTimeStamp(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (parsedTimes.has(value)) return parsedTimes.get(value);
-  const parsed = parseTime(value);
-  if (parsedTimes.size >= 10_000) parsedTimes.clear();
-  parsedTimes.set(value, parsed);
-  return parsed;
+  return typeof value === 'string' ? parsedTime(value) : undefined;
 }
 
 function parseTime(value: string): number | undefined {

@@ -11,6 +11,7 @@ import { targetHashOfBytes, visibleFieldHashBytes } from './fields';
 import { fromHex32, keccak, keccakIfLoaded, keccakText, toHex, type Hex32, type Keccak256 } from './hash';
 import { ledgerStatusAt, type LedgerStatusAt } from './ledger-status';
 import { pathNodes } from './merkle';
+import { boundedMemo } from './memo';
 import type { AnchorNetwork, AnchorReader, IssuerDirectory, LedgerCertificateRecord, LedgerRecordReader, NodeRevocation, RootInfo, VerificationPorts } from './ports';
 import { reasonOf } from './reasons';
 
@@ -97,34 +98,11 @@ function toDate(value: Date | string, name: string): Date {
   return date;
 }
 
-/** ISO strings of instants already formatted: documents of a batch share their times. Bounded. */
-const isoTimes = new Map<number, string>();
+/** ISO strings of instants: documents of a batch share their times. */
+const iso = boundedMemo(10_000, (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString());
 
-function iso(unixSeconds: number): string {
-  let text = isoTimes.get(unixSeconds);
-  if (text === undefined) {
-    text = new Date(unixSeconds * 1000).toISOString();
-    if (isoTimes.size >= 10_000) isoTimes.clear();
-    isoTimes.set(unixSeconds, text);
-  }
-  return text;
-}
-
-/**
- * keccak-256 of MSP ids and type codes as the contracts key them: a handful of values shared by
- * every document, so each is hashed once. Bounded: emptied when full.
- */
-const idHashes = new Map<string, Hex32>();
-
-function idHash(text: string): Hex32 {
-  let hash = idHashes.get(text);
-  if (hash === undefined) {
-    hash = keccakText(text);
-    if (idHashes.size >= 1_000) idHashes.clear();
-    idHashes.set(text, hash);
-  }
-  return hash;
-}
+/** keccak-256 of MSP ids and type codes as the contracts key them: a handful, shared by every document. */
+const idHash = boundedMemo(1_000, (text: string): Hex32 => keccakText(text));
 
 /** `2025-03-01 10:00:00 UTC`: unambiguous for people in any locale. */
 export function formatTime(unixSeconds: number): string {
