@@ -9,6 +9,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../services/src/config/config';
+import { certificateIdOf as idInUrn } from '../../services/src/verification';
 import { testBackends } from '../../services/test/support/databases';
 import { api, signIn, startTestServices, type TestServices } from '../../services/test/support/services';
 import { startLedgerStack, type LedgerStack } from '../../services/test/support/stack';
@@ -127,9 +128,15 @@ export async function issueBatchThroughApi(base: string, batchId: string, items:
     .map((line) => JSON.parse(line) as IssueAnswer['certificate']);
 }
 
-/** `urn:ctl:certificate:<id>` → `<id>`. */
+/**
+ * The certificate id of a document (its `urn:ctl:certificate:<id>`), read as the library reads it.
+ *
+ * @throws Error when the document has no certificate id
+ */
 export function certificateIdOf(document: Record<string, unknown>): string {
-  return String(document.id).replace(/^urn:ctl:certificate:/, '');
+  const id = idInUrn(document.id);
+  if (id === undefined) throw new Error(`not a certificate document: id ${JSON.stringify(document.id)}`);
+  return id;
 }
 
 /** Asks the API until it answers valid (the anchorer puts the root on the chain shortly after issuance). */
