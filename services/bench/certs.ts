@@ -12,16 +12,20 @@
  * 3. `POST /api/verify` under load (`load.ts`: wrk when installed, else autocannon) with the
  *    service's cached verification ports. In this process the API is one instance; as deployed
  *    on this machine it is one per core: `DATABASE_URL=… API_INSTANCES=2 npm start`, then
- *    `--url http://localhost:8080`.
+ *    `--url http://localhost:8080`. The same load against a bare Express app in its own process
+ *    (`floor-server.ts`) follows: on a shared VM whose speed drifts, it tells whether the machine
+ *    itself could reach the goal at that moment.
  * 4. Sizes: a document, its Merkle proof for batches of 1, 1,000 and the big batch, an offline
  *    bundle, and the QR versions (error correction L, as printed) of a share link and a bundle.
  *
  *   npm run bench:certs [-- --batch 10000] [--quick] [--duration 5] [--connections 16]
- *                       [--docs 10000] [--no-library] [--db pglite|postgres]
+ *                       [--docs 10000] [--no-library] [--db pglite|pglite-memory|postgres]
  *                       [--url http://localhost:8080] [--load wrk|autocannon]
  *
  * `--quick` is `--batch 1000 --duration 3 --docs 2000`. Environment: BENCH_BATCH,
- * BENCH_DURATION_MS, BENCH_CONNECTIONS. `--db postgres` needs TEST_DATABASE_URL.
+ * BENCH_DURATION_MS, BENCH_CONNECTIONS. The read model is PGlite on disk in a temporary directory
+ * (as `npm start` keeps it) unless `--db pglite-memory` (as the tests) or `--db postgres` (needs
+ * TEST_DATABASE_URL).
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -30,10 +34,10 @@ import QRCode from 'qrcode';
 import { REPO_ROOT } from '../src/config/config';
 import { DEMO_ID_NUMBERS } from '../src/identity/demo-users';
 import { encodeQrPayload, type CertificateDocument, type OfflineBundle } from '../src/verification';
-import { testBackends } from '../test/support/databases';
+import { pgliteOnDisk, testBackends } from '../test/support/databases';
 import { api, signIn, startTestServices, type TestServices } from '../test/support/services';
 import { startLedgerStack } from '../test/support/stack';
-import { defaultLoadTool, runLoad, type LoadOptions, type LoadResult, type LoadTool } from './load';
+import { defaultLoadTool, runFloorLoad, runLoad, type LoadOptions, type LoadResult, type LoadTool } from './load';
 
 type Json = Record<string, unknown>;
 
@@ -279,9 +283,9 @@ async function main(): Promise<void> {
     } else {
       const stack = await startLedgerStack();
       closeStack = () => stack.close();
-      const backendName = option('db') === 'postgres' ? 'PostgreSQL' : 'PGlite';
-      const backend = testBackends().find((b) => b.name === backendName);
-      if (backend === undefined) throw new Error(`no ${backendName} read model (PostgreSQL needs TEST_DATABASE_URL)`);
+      const db = option('db') ?? 'pglite';
+      const backend = db === 'pglite' ? pgliteOnDisk : testBackends().find((b) => b.name === (db === 'postgres' ? 'PostgreSQL' : db === 'pglite-memory' ? 'PGlite' : ''));
+      if (backend === undefined) throw new Error(`no ${db} read model: --db pglite (on disk, as npm start), pglite-memory, or postgres (needs TEST_DATABASE_URL)`);
       const services = await startTestServices(backend, {
         ...stack.env,
         LOG_LEVEL: 'warn',
@@ -340,11 +344,14 @@ async function main(): Promise<void> {
     const sample = await firstDocument(t, officer, big.batchId);
     const check = await api(t.url, 'POST', '/api/verify', { body: sample });
     if (check.status !== 200 || (check.body as { valid?: boolean }).valid !== true) throw new Error(`the sample document does not verify: ${check.text}`);
-    const measure = async (label: string, options: Omit<LoadOptions, 'connections' | 'durationS'>): Promise<LoadResult> => {
-      const result = await runLoad(LOAD, { ...options, connections: CONNECTIONS, durationS: DURATION_S });
+    const printLoad = (label: string, result: LoadResult): void => {
       process.stdout.write(
         `  ${label.padEnd(24)} req/s ${figure(result.requestsPerSecond).padStart(6)}  p50 ${figure(result.p50Ms, 1)} ms  p99 ${figure(result.p99Ms, 1)} ms  non-2xx ${String(result.non2xx)}  errors ${String(result.errors)}\n`,
       );
+    };
+    const measure = async (label: string, options: Omit<LoadOptions, 'connections' | 'durationS'>): Promise<LoadResult> => {
+      const result = await runLoad(LOAD, { ...options, connections: CONNECTIONS, durationS: DURATION_S });
+      printLoad(label, result);
       return result;
     };
     // A warm-up first, as load testers do: the first seconds measure V8 compiling the route.
@@ -356,10 +363,21 @@ async function main(): Promise<void> {
     const result = await measure('POST /api/verify', { url: `${t.url}/api/verify`, method: 'POST', body: JSON.stringify(sample) });
     // The same middleware pipeline with no work behind it: the ceiling the verify route starts from.
     await measure('GET /api/public/config', { url: `${t.url}/api/public/config` });
-    process.stdout.write(`  (POST /api/verify: a ${figure(utf8(sample))}-byte document of the big batch, status answers cached for the service's TTL; GET /api/public/config: the same pipeline answering a constant)\n`);
+    // The machine's own floor at this moment: a bare Express app, same body and load, nothing else.
+    const floor = await runFloorLoad(LOAD, { method: 'POST', body: JSON.stringify(sample), connections: CONNECTIONS, durationS: DURATION_S }, WARMUP_S);
+    printLoad('bare Express 5 (floor)', floor);
+    process.stdout.write(
+      `  (POST /api/verify: a ${figure(utf8(sample))}-byte document of the big batch, status answers cached for the service's TTL; GET /api/public/config: the same pipeline answering a constant; floor: services/bench/floor-server.ts in its own process, parsing the same body and answering a constant, with none of the API's pipeline)\n`,
+    );
+    process.stdout.write(
+      `  POST /api/verify reached ${figure((100 * result.requestsPerSecond) / floor.requestsPerSecond)}% of the floor's req/s; its p99 was ${figure(result.p99Ms / floor.p99Ms, 1)}× the floor's\n`,
+    );
     summary.push(() => {
       goal('POST /api/verify throughput', '≥ 2,000 req/s', `${figure(result.requestsPerSecond)} req/s (${LOAD})`, result.requestsPerSecond >= 2_000 && result.non2xx === 0 && result.errors === 0);
       goal('POST /api/verify p99 latency', '≤ 20 ms', `${figure(result.p99Ms, 1)} ms`, result.p99Ms <= 20);
+      process.stdout.write(
+        `  ${'(the machine meanwhile: bare Express 5)'.padEnd(44)}                     ${figure(floor.requestsPerSecond)} req/s, p99 ${figure(floor.p99Ms, 1)} ms\n`,
+      );
     });
 
     // 4. Sizes.

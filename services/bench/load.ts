@@ -5,10 +5,12 @@
  * are lower). Both run a closed loop: a fixed number of connections, each sending its next
  * request when the last one is answered.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 
 /** What one load run measured. */
@@ -117,4 +119,29 @@ async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
  */
 export function runLoad(tool: LoadTool, options: LoadOptions): Promise<LoadResult> {
   return tool === 'wrk' ? runWrk(options) : runAutocannon(options);
+}
+
+/**
+ * The same load against `floor-server.ts` (a bare Express 5 app in its own process answering a
+ * constant): what this machine reaches at this moment with nothing behind the HTTP framework.
+ * A warm-up of `warmupS` seconds runs first, as for the route it is compared with.
+ *
+ * @throws Error when the floor server does not start or the load tool fails
+ */
+export async function runFloorLoad(tool: LoadTool, options: Omit<LoadOptions, 'url'>, warmupS: number): Promise<LoadResult> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'floor-server.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    const lines = createInterface({ input: child.stdout });
+    const first = await Promise.race([
+      once(lines, 'line').then(([line]) => String(line)),
+      once(child, 'exit').then(([code]) => Promise.reject(new Error(`the floor server exited (${String(code)}) before listening`))),
+    ]);
+    const { port } = JSON.parse(first) as { port: number };
+    const url = `http://127.0.0.1:${String(port)}/floor`;
+    await runLoad(tool, { ...options, url, durationS: warmupS });
+    return await runLoad(tool, { ...options, url });
+  } finally {
+    child.stdin.end();
+    child.kill('SIGTERM');
+  }
 }

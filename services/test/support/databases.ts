@@ -4,6 +4,9 @@
  * for the test and dropped afterwards, so parallel runs never share state.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import type { DatabaseSettings } from '../../src/readmodel/database';
 
@@ -37,6 +40,25 @@ const pglite: TestBackend = {
   name: 'PGlite',
   async create() {
     return { settings: { kind: 'pglite-memory', template: await pgliteTemplate() }, drop: () => Promise.resolve() };
+  },
+};
+
+/**
+ * PGlite with its files in a fresh temporary directory, as `npm start` runs it (on disk, not in
+ * Emscripten's in-memory file system, whose files grow by copying). Opening it runs initdb, so it
+ * is for benchmarks, not for every test.
+ */
+export const pgliteOnDisk: TestBackend = {
+  name: 'PGlite on disk',
+  create() {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ctl-pglite-'));
+    return Promise.resolve({
+      settings: { kind: 'pglite', dataDir },
+      drop: () => {
+        rmSync(dataDir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+    });
   },
 };
 
