@@ -14,7 +14,9 @@
  *    on this machine it is one per core: `DATABASE_URL=… API_INSTANCES=2 npm start`, then
  *    `--url http://localhost:8080`. The same load against a bare Express app in its own process
  *    (`floor-server.ts`) follows: on a shared VM whose speed drifts, it tells whether the machine
- *    itself could reach the goal at that moment.
+ *    itself could reach the goal at that moment. The closed-loop runs give the latency at
+ *    saturation; with wrk, one more run offers the goal's 2,000 req/s on a fixed schedule and
+ *    gives the p99 at that load.
  * 4. Sizes: a document, its Merkle proof for batches of 1, 1,000 and the big batch, an offline
  *    bundle, and the QR versions (error correction L, as printed) of a share link and a bundle.
  *
@@ -59,6 +61,8 @@ function positive(name: string, env: string | undefined, fallback: number): numb
 }
 
 const QUICK = flag('quick');
+/** The request rate of issue 7's `POST /api/verify` goal. */
+const GOAL_RATE = 2_000;
 /** Idempotency keys of this run (a running stack keeps earlier runs' keys and would replay them). */
 const RUN = Date.now().toString(36);
 const BATCH = positive('batch', process.env.BENCH_BATCH, QUICK ? 1_000 : 10_000);
@@ -361,6 +365,8 @@ async function main(): Promise<void> {
       `${String(CONNECTIONS)} connections × ${String(DURATION_S)} s each after a ${String(WARMUP_S)} s warm-up (${generator}), once the stack had settled (${figure(quietFor, 1)} s); load average before ${load()}:`,
     );
     const result = await measure('POST /api/verify', { url: `${t.url}/api/verify`, method: 'POST', body: JSON.stringify(sample) });
+    // The goal's load offered on a schedule: the latency at 2,000 req/s, not at saturation.
+    const atRate = LOAD === 'wrk' ? await measure(`  … at ${figure(GOAL_RATE)} req/s offered`, { url: `${t.url}/api/verify`, method: 'POST', body: JSON.stringify(sample), rate: GOAL_RATE }) : undefined;
     // The same middleware pipeline with no work behind it: the ceiling the verify route starts from.
     await measure('GET /api/public/config', { url: `${t.url}/api/public/config` });
     // The machine's own floor at this moment: a bare Express app, same body and load, nothing else.
@@ -374,7 +380,17 @@ async function main(): Promise<void> {
     );
     summary.push(() => {
       goal('POST /api/verify throughput', '≥ 2,000 req/s', `${figure(result.requestsPerSecond)} req/s (${LOAD})`, result.requestsPerSecond >= 2_000 && result.non2xx === 0 && result.errors === 0);
-      goal('POST /api/verify p99 latency', '≤ 20 ms', `${figure(result.p99Ms, 1)} ms`, result.p99Ms <= 20);
+      goal('POST /api/verify p99 latency', '≤ 20 ms', `${figure(result.p99Ms, 1)} ms at saturation`, result.p99Ms <= 20);
+      if (atRate === undefined) process.stdout.write(`  ${'… at 2,000 req/s offered'.padEnd(44)} not measured: an offered rate needs wrk\n`);
+      else {
+        const sustained = atRate.requestsPerSecond >= GOAL_RATE * 0.98 && atRate.non2xx === 0 && atRate.errors === 0;
+        goal(
+          `… at ${figure(GOAL_RATE)} req/s offered`,
+          '≤ 20 ms',
+          sustained ? `${figure(atRate.p99Ms, 1)} ms` : `${figure(atRate.p99Ms, 1)} ms, only ${figure(atRate.requestsPerSecond)} req/s served`,
+          sustained && atRate.p99Ms <= 20,
+        );
+      }
       process.stdout.write(
         `  ${'(the machine meanwhile: bare Express 5)'.padEnd(44)}                     ${figure(floor.requestsPerSecond)} req/s, p99 ${figure(floor.p99Ms, 1)} ms\n`,
       );

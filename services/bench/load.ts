@@ -3,7 +3,8 @@
  * of the CPU the API does) when it is installed, else autocannon (in a worker thread of the
  * benchmark process: on a 2-core machine it takes CPU from the API it measures, so its figures
  * are lower). Both run a closed loop: a fixed number of connections, each sending its next
- * request when the last one is answered.
+ * request when the last one is answered, so the latency is that of saturation. With `rate`, wrk
+ * offers that many requests per second on a fixed schedule instead (open loop).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,6 +30,12 @@ export interface LoadOptions {
   readonly body?: string;
   readonly connections: number;
   readonly durationS: number;
+  /**
+   * Requests per second to offer on a fixed schedule (open loop, as wrk2 does), instead of each
+   * connection sending its next request as soon as the last is answered: the latency at that
+   * load rather than at saturation. wrk only.
+   */
+  readonly rate?: number;
 }
 
 /** The load generators. */
@@ -70,19 +77,50 @@ export function parseWrk(report: string): LoadResult {
   return { requestsPerSecond: Number(rps), p50Ms: wrkMs(p50), p99Ms: wrkMs(p99), non2xx, errors };
 }
 
+/**
+ * wrk's `delay()` hook for an offered rate: every request takes the next slot of one schedule
+ * (`1000 / rate` ms apart, read from a monotonic clock through LuaJIT's FFI) and waits for it, so
+ * the idle connections keep sending on time while a slow answer holds one of them.
+ */
+function rateScript(rate: number): string {
+  return `local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } ctl_timespec;
+int clock_gettime(int clk_id, ctl_timespec *tp);
+]]
+local ts = ffi.new("ctl_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local interval = ${String(1000 / rate)}
+local next_send = nil
+function delay()
+  local t = now_ms()
+  if next_send == nil or next_send < t - 1000 then next_send = t end
+  next_send = next_send + interval
+  local d = next_send - t
+  if d < 0 then return 0 end
+  return math.floor(d)
+end
+`;
+}
+
 function runWrk(options: LoadOptions): Promise<LoadResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ctl-wrk-'));
   const args = ['-t1', `-c${String(options.connections)}`, `-d${String(options.durationS)}s`, '--latency'];
+  let script = '';
   if (options.method === 'POST') {
     const bodyFile = path.join(dir, 'body.json');
     writeFileSync(bodyFile, options.body ?? '');
-    const script = path.join(dir, 'post.lua');
     // The body is read from a file: no quoting of the document inside Lua source.
-    writeFileSync(
-      script,
-      `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = assert(io.open(${JSON.stringify(bodyFile)}, "rb"))\nwrk.body = f:read("*a")\nf:close()\n`,
-    );
-    args.push('-s', script);
+    script += `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = assert(io.open(${JSON.stringify(bodyFile)}, "rb"))\nwrk.body = f:read("*a")\nf:close()\n`;
+  }
+  if (options.rate !== undefined) script += rateScript(options.rate);
+  if (script !== '') {
+    const file = path.join(dir, 'load.lua');
+    writeFileSync(file, script);
+    args.push('-s', file);
   }
   args.push(options.url);
   return new Promise<LoadResult>((resolve, reject) => {
@@ -115,9 +153,12 @@ async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
 /**
  * Runs one load with the tool given.
  *
- * @throws Error when wrk fails or prints no figures
+ * @throws Error when wrk fails or prints no figures, or a rate is asked of autocannon
  */
 export function runLoad(tool: LoadTool, options: LoadOptions): Promise<LoadResult> {
+  // autocannon's rate spends each connection's budget at the start of every second: bursts at
+  // saturation, not a schedule.
+  if (options.rate !== undefined && tool !== 'wrk') return Promise.reject(new Error('an offered rate needs wrk (apt-get install wrk)'));
   return tool === 'wrk' ? runWrk(options) : runAutocannon(options);
 }
 
