@@ -22,19 +22,10 @@ const connectionPath = path.join(devnetDir, 'connection.json');
 const deploymentsDir = path.join(dataDir, 'evm', 'deployments');
 const READY_TIMEOUT_MS = 120_000;
 
-/** Runs a TypeScript entry point with the repository's one loader, after any Node flags. */
-function tsNode(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = []): Pick<ChildSpec, 'command' | 'args'> {
-  return { command: process.execPath, args: [...nodeFlags, '-r', 'ts-node/register/transpile-only', path.join(root, script), ...args] };
+/** Runs a TypeScript entry point with the repository's one loader. */
+function tsNode(script: string, ...args: string[]): Pick<ChildSpec, 'command' | 'args'> {
+  return { command: process.execPath, args: ['-r', 'ts-node/register/transpile-only', path.join(root, script), ...args] };
 }
-
-/**
- * Node flags of the API process (and of its instances, which node:cluster forks with the same
- * flags). A young generation of 4 MB instead of V8's 16 MB: every collection of it pauses the
- * event loop, and on this VM a pause lasts about as long as the young generation is large (11–12 ms
- * at 16 MB, 3–5 ms at 4 MB under `POST /api/verify`), so the p99 at saturation was lower in five of
- * six alternating runs (services/README.md, Benchmarks), with throughput and batches unchanged.
- */
-const API_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 async function rpcAnswers(url: string): Promise<void> {
   const response = await fetch(url, {
@@ -116,7 +107,7 @@ async function main(): Promise<void> {
       }),
       supervisor.start({
         name: 'evm',
-        ...tsNode('scripts/evm-node.ts', ['--port', evmPort, '--data-dir', path.join(dataDir, 'evm')]),
+        ...tsNode('scripts/evm-node.ts', '--port', evmPort, '--data-dir', path.join(dataDir, 'evm')),
         ready: (signal) => waitFor(() => rpcAnswers(evmUrl), READY_TIMEOUT_MS, signal),
       }),
     ]);
@@ -128,7 +119,7 @@ async function main(): Promise<void> {
     });
     await supervisor.start({
       name: 'api',
-      ...tsNode('services/src/main.ts', [], API_NODE_FLAGS),
+      ...tsNode('services/src/main.ts'),
       env: {
         PORT: port,
         DATA_DIR: dataDir,
