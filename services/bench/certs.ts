@@ -16,7 +16,7 @@
  *    (`floor-server.ts`) follows: on a shared VM whose speed drifts, it tells whether the machine
  *    itself could reach the goal at that moment. The closed-loop runs give the latency at
  *    saturation; with wrk, one more run offers the goal's 2,000 req/s on a fixed schedule and
- *    gives the p99 at that load.
+ *    gives the p99 at that load (for the route, and for the floor).
  * 4. Sizes: a document, its Merkle proof for batches of 1, 1,000 and the big batch, an offline
  *    bundle, and the QR versions (error correction L, as printed) of a share link and a bundle.
  *
@@ -39,7 +39,7 @@ import { encodeQrPayload, type CertificateDocument, type OfflineBundle } from '.
 import { pgliteOnDisk, testBackends } from '../test/support/databases';
 import { api, signIn, startTestServices, type TestServices } from '../test/support/services';
 import { startLedgerStack } from '../test/support/stack';
-import { defaultLoadTool, runFloorLoad, runLoad, type LoadOptions, type LoadResult, type LoadTool } from './load';
+import { defaultLoadTool, runFloorLoads, runLoad, type LoadOptions, type LoadResult, type LoadTool } from './load';
 
 type Json = Record<string, unknown>;
 
@@ -370,8 +370,11 @@ async function main(): Promise<void> {
     // The same middleware pipeline with no work behind it: the ceiling the verify route starts from.
     await measure('GET /api/public/config', { url: `${t.url}/api/public/config` });
     // The machine's own floor at this moment: a bare Express app, same body and load, nothing else.
-    const floor = await runFloorLoad(LOAD, { method: 'POST', body: JSON.stringify(sample), connections: CONNECTIONS, durationS: DURATION_S }, WARMUP_S);
+    const floorLoad = { method: 'POST', body: JSON.stringify(sample), connections: CONNECTIONS, durationS: DURATION_S } as const;
+    const [floor, floorAtRate] = await runFloorLoads(LOAD, atRate === undefined ? [floorLoad] : [floorLoad, { ...floorLoad, rate: GOAL_RATE }], WARMUP_S);
+    if (floor === undefined) throw new Error('the floor was not measured');
     printLoad('bare Express 5 (floor)', floor);
+    if (floorAtRate !== undefined) printLoad(`  … at ${figure(GOAL_RATE)} req/s offered`, floorAtRate);
     process.stdout.write(
       `  (POST /api/verify: a ${figure(utf8(sample))}-byte document of the big batch, status answers cached for the service's TTL; GET /api/public/config: the same pipeline answering a constant; floor: services/bench/floor-server.ts in its own process, parsing the same body and answering a constant, with none of the API's pipeline)\n`,
     );
@@ -392,7 +395,7 @@ async function main(): Promise<void> {
         );
       }
       process.stdout.write(
-        `  ${'(the machine meanwhile: bare Express 5)'.padEnd(44)}                     ${figure(floor.requestsPerSecond)} req/s, p99 ${figure(floor.p99Ms, 1)} ms\n`,
+        `  ${'(the machine meanwhile: bare Express 5)'.padEnd(44)}                     ${figure(floor.requestsPerSecond)} req/s, p99 ${figure(floor.p99Ms, 1)} ms${floorAtRate === undefined ? '' : `; at ${figure(GOAL_RATE)} req/s offered, p99 ${figure(floorAtRate.p99Ms, 1)} ms`}\n`,
       );
     });
 

@@ -163,24 +163,29 @@ export function runLoad(tool: LoadTool, options: LoadOptions): Promise<LoadResul
 }
 
 /**
- * The same load against `floor-server.ts` (a bare Express 5 app in its own process answering a
+ * The same loads against `floor-server.ts` (a bare Express 5 app in its own process answering a
  * constant): what this machine reaches at this moment with nothing behind the HTTP framework.
- * A warm-up of `warmupS` seconds runs first, as for the route it is compared with.
+ * A warm-up of `warmupS` seconds (the first load, closed loop) runs first, as for the route it
+ * is compared with; then each load in turn, against the one server.
  *
  * @throws Error when the floor server does not start or the load tool fails
  */
-export async function runFloorLoad(tool: LoadTool, options: Omit<LoadOptions, 'url'>, warmupS: number): Promise<LoadResult> {
+export async function runFloorLoads(tool: LoadTool, loads: readonly Omit<LoadOptions, 'url'>[], warmupS: number): Promise<LoadResult[]> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'floor-server.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   try {
     const lines = createInterface({ input: child.stdout });
-    const first = await Promise.race([
+    const listening = await Promise.race([
       once(lines, 'line').then(([line]) => String(line)),
       once(child, 'exit').then(([code]) => Promise.reject(new Error(`the floor server exited (${String(code)}) before listening`))),
     ]);
-    const { port } = JSON.parse(first) as { port: number };
+    const { port } = JSON.parse(listening) as { port: number };
     const url = `http://127.0.0.1:${String(port)}/floor`;
-    await runLoad(tool, { ...options, url, durationS: warmupS });
-    return await runLoad(tool, { ...options, url });
+    const [first, ...rest] = loads;
+    if (first === undefined) return [];
+    await runLoad(tool, { ...first, rate: undefined, url, durationS: warmupS });
+    const results: LoadResult[] = [];
+    for (const options of [first, ...rest]) results.push(await runLoad(tool, { ...options, url }));
+    return results;
   } finally {
     child.stdin.end();
     child.kill('SIGTERM');
