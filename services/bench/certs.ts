@@ -36,7 +36,7 @@ import QRCode from 'qrcode';
 import { REPO_ROOT } from '../src/config/config';
 import { DEMO_ID_NUMBERS } from '../src/identity/demo-users';
 import { encodeQrPayload, type CertificateDocument, type OfflineBundle } from '../src/verification';
-import { pgliteOnDisk, testBackends } from '../test/support/databases';
+import { pgliteOnDisk, testBackends, type TestBackend } from '../test/support/databases';
 import { api, signIn, startTestServices, type TestServices } from '../test/support/services';
 import { startLedgerStack } from '../test/support/stack';
 import { defaultLoadTool, runFloorLoads, runLoad, type LoadOptions, type LoadResult, type LoadTool } from './load';
@@ -288,7 +288,12 @@ async function main(): Promise<void> {
       const stack = await startLedgerStack();
       closeStack = () => stack.close();
       const db = option('db') ?? 'pglite';
-      const backend = db === 'pglite' ? pgliteOnDisk : testBackends().find((b) => b.name === (db === 'postgres' ? 'PostgreSQL' : db === 'pglite-memory' ? 'PGlite' : ''));
+      const backends: Record<string, TestBackend | undefined> = {
+        pglite: pgliteOnDisk,
+        'pglite-memory': testBackends().find((b) => b.name === 'PGlite'),
+        postgres: testBackends().find((b) => b.name === 'PostgreSQL'),
+      };
+      const backend = backends[db];
       if (backend === undefined) throw new Error(`no ${db} read model: --db pglite (on disk, as npm start), pglite-memory, or postgres (needs TEST_DATABASE_URL)`);
       const services = await startTestServices(backend, {
         ...stack.env,
@@ -359,22 +364,25 @@ async function main(): Promise<void> {
       return result;
     };
     // A warm-up first, as load testers do: the first seconds measure V8 compiling the route.
-    await runLoad(LOAD, { url: `${t.url}/api/verify`, method: 'POST', body: JSON.stringify(sample), connections: CONNECTIONS, durationS: WARMUP_S });
+    const verifyLoad = { url: `${t.url}/api/verify`, method: 'POST', body: JSON.stringify(sample) } as const;
+    await runLoad(LOAD, { ...verifyLoad, connections: CONNECTIONS, durationS: WARMUP_S });
     const generator = LOAD === 'wrk' ? 'wrk, one thread, in its own process' : 'autocannon, in a worker thread of this process (install wrk for a lighter load generator)';
     section(
       `${String(CONNECTIONS)} connections × ${String(DURATION_S)} s each after a ${String(WARMUP_S)} s warm-up (${generator}), once the stack had settled (${figure(quietFor, 1)} s); load average before ${load()}:`,
     );
-    const result = await measure('POST /api/verify', { url: `${t.url}/api/verify`, method: 'POST', body: JSON.stringify(sample) });
+    const offered = `at ${figure(GOAL_RATE)} req/s offered`;
+    const atRateLabel = `… ${offered}`;
+    const result = await measure('POST /api/verify', verifyLoad);
     // The goal's load offered on a schedule: the latency at 2,000 req/s, not at saturation.
-    const atRate = LOAD === 'wrk' ? await measure(`  … at ${figure(GOAL_RATE)} req/s offered`, { url: `${t.url}/api/verify`, method: 'POST', body: JSON.stringify(sample), rate: GOAL_RATE }) : undefined;
+    const atRate = LOAD === 'wrk' ? await measure(`  ${atRateLabel}`, { ...verifyLoad, rate: GOAL_RATE }) : undefined;
     // The same middleware pipeline with no work behind it: the ceiling the verify route starts from.
     await measure('GET /api/public/config', { url: `${t.url}/api/public/config` });
     // The machine's own floor at this moment: a bare Express app, same body and load, nothing else.
-    const floorLoad = { method: 'POST', body: JSON.stringify(sample), connections: CONNECTIONS, durationS: DURATION_S } as const;
+    const floorLoad = { method: 'POST', body: verifyLoad.body, connections: CONNECTIONS, durationS: DURATION_S } as const;
     const [floor, floorAtRate] = await runFloorLoads(LOAD, atRate === undefined ? [floorLoad] : [floorLoad, { ...floorLoad, rate: GOAL_RATE }], WARMUP_S);
     if (floor === undefined) throw new Error('the floor was not measured');
     printLoad('bare Express 5 (floor)', floor);
-    if (floorAtRate !== undefined) printLoad(`  … at ${figure(GOAL_RATE)} req/s offered`, floorAtRate);
+    if (floorAtRate !== undefined) printLoad(`  ${atRateLabel}`, floorAtRate);
     process.stdout.write(
       `  (POST /api/verify: a ${figure(utf8(sample))}-byte document of the big batch, status answers cached for the service's TTL; GET /api/public/config: the same pipeline answering a constant; floor: services/bench/floor-server.ts in its own process, parsing the same body and answering a constant, with none of the API's pipeline)\n`,
     );
@@ -382,20 +390,20 @@ async function main(): Promise<void> {
       `  POST /api/verify reached ${figure((100 * result.requestsPerSecond) / floor.requestsPerSecond)}% of the floor's req/s; its p99 was ${figure(result.p99Ms / floor.p99Ms, 1)}× the floor's\n`,
     );
     summary.push(() => {
-      goal('POST /api/verify throughput', '≥ 2,000 req/s', `${figure(result.requestsPerSecond)} req/s (${LOAD})`, result.requestsPerSecond >= 2_000 && result.non2xx === 0 && result.errors === 0);
+      goal('POST /api/verify throughput', '≥ 2,000 req/s', `${figure(result.requestsPerSecond)} req/s (${LOAD})`, result.requestsPerSecond >= GOAL_RATE && result.non2xx === 0 && result.errors === 0);
       goal('POST /api/verify p99 latency', '≤ 20 ms', `${figure(result.p99Ms, 1)} ms at saturation`, result.p99Ms <= 20);
-      if (atRate === undefined) process.stdout.write(`  ${'… at 2,000 req/s offered'.padEnd(44)} not measured: an offered rate needs wrk\n`);
+      if (atRate === undefined) process.stdout.write(`  ${atRateLabel.padEnd(44)} not measured: an offered rate needs wrk\n`);
       else {
         const sustained = atRate.requestsPerSecond >= GOAL_RATE * 0.98 && atRate.non2xx === 0 && atRate.errors === 0;
         goal(
-          `… at ${figure(GOAL_RATE)} req/s offered`,
+          atRateLabel,
           '≤ 20 ms',
           sustained ? `${figure(atRate.p99Ms, 1)} ms` : `${figure(atRate.p99Ms, 1)} ms, only ${figure(atRate.requestsPerSecond)} req/s served`,
           sustained && atRate.p99Ms <= 20,
         );
       }
       process.stdout.write(
-        `  ${'(the machine meanwhile: bare Express 5)'.padEnd(44)}                     ${figure(floor.requestsPerSecond)} req/s, p99 ${figure(floor.p99Ms, 1)} ms${floorAtRate === undefined ? '' : `; at ${figure(GOAL_RATE)} req/s offered, p99 ${figure(floorAtRate.p99Ms, 1)} ms`}\n`,
+        `  ${'(the machine meanwhile: bare Express 5)'.padEnd(44)}                     ${figure(floor.requestsPerSecond)} req/s, p99 ${figure(floor.p99Ms, 1)} ms${floorAtRate === undefined ? '' : `; ${offered}, p99 ${figure(floorAtRate.p99Ms, 1)} ms`}\n`,
       );
     });
 

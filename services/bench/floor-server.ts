@@ -19,9 +19,6 @@ app.set('etag', false);
 app.post('/floor', express.json({ limit: '1mb' }), (req, res) => {
   res.json({ ok: true, keys: Object.keys((req.body ?? {}) as object).length });
 });
-app.get('/floor', (_req, res) => {
-  res.json({ ok: true });
-});
 const server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 });

@@ -31,9 +31,10 @@ export interface LoadOptions {
   readonly connections: number;
   readonly durationS: number;
   /**
-   * Requests per second to offer on a fixed schedule (open loop, as wrk2 does), instead of each
-   * connection sending its next request as soon as the last is answered: the latency at that
-   * load rather than at saturation. wrk only.
+   * Requests per second to offer on a fixed schedule, instead of each connection sending its
+   * next request as soon as the last is answered: the latency at that load rather than at
+   * saturation. wrk only. Latency still counts from each actual send (wrk2 would count from the
+   * scheduled time), so it is understated only while every connection is busy.
    */
   readonly rate?: number;
 }
