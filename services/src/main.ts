@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Config, type WorkerName } from './config/
 import { CertificateBatchService } from './domain/certificate-batch.service';
 import { CertificateService } from './domain/certificate.service';
 import { CertificateStatusService } from './domain/certificate-status.service';
+import { certificateFont, openCertificateFont } from './domain/certificate-print';
 import { WalletService } from './domain/wallet.service';
 import { loadConnectionProfile } from './ledger/fabric/connection-profile';
 import type { PublicConfig } from './routes/verify.routes';
@@ -219,6 +220,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
     await database.migrate();
     const secret = config.subjectRefSecret ?? (await loadOrCreateSecret(config.subjectRefSecretFile));
     const organisations = loadOrganisations(config.organisationsFile);
+    const font = openCertificateFont(certificateFont(config.certificateFontFile));
     const users = demoUsers(organisations, config.fabric.adminOrg);
     const { verifier, devIdp } = await identityOf(config, users, secret);
     const { fabric, evm } = openLedgers(config, metrics);
@@ -260,7 +262,7 @@ export async function startServices(config: Config, options: StartOptions = {}):
       signerFor: departmentSigners(config),
       secret,
       organisations: new Set(organisations.map((o) => o.mspId)),
-      fontFile: config.certificateFontFile,
+      font,
     });
     const publicConfig = (): PublicConfig => {
       const deployment = evm.deployment;

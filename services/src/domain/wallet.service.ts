@@ -24,7 +24,7 @@ import {
   type SnapshotSigner,
   type VerificationResult,
 } from '../verification';
-import { certificateFont, certificatePdf, qrPng } from './certificate-print';
+import { certificatePdf, qrPng, type FontChoice } from './certificate-print';
 import type { PublicLedgerRecord, VerificationService } from './verification.service';
 
 /** A wallet entry: the read model's row as it is. */
@@ -49,8 +49,8 @@ export interface WalletServiceDependencies {
   readonly secret: string;
   /** Organisations that exist (consent audiences). */
   readonly organisations: ReadonlySet<string>;
-  /** Font for printed certificates (see {@link certificateFont}). */
-  readonly fontFile?: string | undefined;
+  /** Font for printed certificates; the bundled Noto Sans SC when absent. */
+  readonly font?: FontChoice | undefined;
 }
 
 const SHARE_PATH = '/s/';
@@ -278,7 +278,7 @@ export class WalletService {
     const payload = await encodeQrPayload(await this.bundleOf(document, stored.issuerMsp));
     if (format === 'png') return qrPng(payload);
     const type = await new CertificateRepository(this.deps.db).findType(stored.typeCode);
-    return certificatePdf(document, type, payload, certificateFont(this.deps.fontFile));
+    return certificatePdf(document, type, payload, this.deps.font);
   }
 
   /**
