@@ -194,20 +194,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/verify": {
+    "/api/certificates/{id}/status": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A certificate's ledger record without the holder reference (public): what the verifier's ledgerRecord and notRevoked checks read */
+        get: operations["getCertificateStatus"];
         put?: never;
-        /**
-         * Verify a certificate document (public): every check and the verdict
-         * @description Runs the seven checks (integrity, batchInclusion, anchored, notRevoked, notExpired, issuerAllowed, ledgerRecord). A changed or malformed document is not an error: it is answered 200 with valid false and the failing check.
-         */
-        post: operations["verifyCertificate"];
+        /** Suspend, reinstate or revoke one certificate (officers of the issuing department); a revocation also goes to TrustAnchor through the outbox */
+        post: operations["changeCertificateStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/document.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A printable certificate (A4 PDF) with a QR code carrying its offline verification payload (holder or issuing department) */
+        get: operations["getCertificatePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/document.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certificate's QR code (PNG) carrying its offline verification payload (holder or issuing department) */
+        get: operations["getCertificatePng"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -223,7 +255,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue a batch of certificates (officer), streaming progress as NDJSON */
+        /**
+         * Issue up to 10,000 certificates under one Merkle root (role officer), with streamed progress
+         * @description JSON `{ typeCode, items: [{ holder: { idNumber, name }, fields, validUntil? }] }` or text/csv (header `idNumber,name,<field keys…>,validUntil`, with `?typeCode=`). Every row is validated first: failing rows → 422 BATCH.INVALID_ROWS with `errors: [{ row, path, message }]` (row 1 is the first item or CSV data row), duplicate rows (same holder, type and fields) → 409 BATCH.DUPLICATE_ROWS, a used batch id → 409 BATCH.ID_USED, over 10,000 → 413 BATCH.TOO_LARGE; nothing is issued then. Otherwise the answer is 200 application/x-ndjson: progress lines (validated, wrapped, recorded…, anchored) then `done`, or `error` with the problem if a ledger fails mid-way (a retry with the same Idempotency-Key resumes; nothing is issued twice). The anchored phase waits up to 30 s for TrustAnchor.
+         */
         post: operations["issueCertificateBatch"];
         delete?: never;
         options?: never;
@@ -238,7 +273,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A batch and its anchor (officer of the issuing organisation, auditor, admin) */
+        /** A batch: root, count, status and anchor (officers of the issuing department, auditors, administrators) */
         get: operations["getCertificateBatch"];
         put?: never;
         post?: never;
@@ -255,7 +290,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The wrapped documents of a batch, one per line (officer of the issuing organisation) */
+        /** The batch's wrapped documents, one per line, for printing or delivery (officers of the issuing department) */
         get: operations["getCertificateBatchDocuments"];
         put?: never;
         post?: never;
@@ -274,60 +309,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Suspend, reinstate or revoke a whole batch (officer of the issuing organisation) */
+        /** Suspend, reinstate or revoke a whole batch (officers of the issuing department); a revocation also goes to TrustAnchor (revoke(root, reasonCode)) */
         post: operations["changeCertificateBatchStatus"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/certificates/{id}/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The non-personal ledger record the verifier needs (public) */
-        get: operations["getCertificateStatus"];
-        put?: never;
-        /** Suspend, reinstate or revoke one certificate (officer of the issuing organisation) */
-        post: operations["changeCertificateStatus"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/certificates/{id}/document.pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Printable certificate with a QR code (holder, officer of the issuing organisation) */
-        get: operations["getCertificatePdf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/certificates/{id}/document.png": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Certificate image with a QR code (holder, officer of the issuing organisation) */
-        get: operations["getCertificatePng"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -341,7 +324,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's certificates (resident) */
+        /** The caller's certificates (holder reference from the sign-in's identity number) */
         get: operations["listWalletCertificates"];
         put?: never;
         post?: never;
@@ -358,7 +341,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of my certificates with its status and record (holder only) */
+        /** One of the caller's certificates: the document, its status and ledger record (another person's: 404) */
         get: operations["getWalletCertificate"];
         put?: never;
         post?: never;
@@ -377,7 +360,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disclose a certificate with chosen fields hidden, as a share link with an expiry (holder) */
+        /** Disclose a certificate with chosen personal fields hidden, with a share link that expires (60 s to 30 days) */
         post: operations["createDisclosure"];
         delete?: never;
         options?: never;
@@ -392,7 +375,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The offline bundle of a certificate (holder) */
+        /** The offline bundle of one of the caller's certificates (document, signed status snapshot, department keys), as a file */
         get: operations["getOfflineBundle"];
         put?: never;
         post?: never;
@@ -412,7 +395,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a share link early (holder) */
+        /** Withdraw a share link before it expires */
         delete: operations["revokeDisclosure"];
         options?: never;
         head?: never;
@@ -426,25 +409,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The disclosed document of a share link while it is valid (public) */
+        /** The disclosed document behind a share link, while it is valid (public) */
         get: operations["getShare"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/config": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** What a browser verifier needs (public) */
-        get: operations["getPublicConfig"];
         put?: never;
         post?: never;
         delete?: never;
@@ -462,7 +428,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Let one department fetch my valid certificates of chosen types once (resident) */
+        /** Let one department fetch your valid certificates of these types, once (zero-material application) */
         post: operations["grantConsent"];
         delete?: never;
         options?: never;
@@ -479,8 +445,45 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fetch a resident's consented certificates with their verification (officer of the consent's department) */
+        /** With a resident's consent, fetch and verify their valid certificates of the required types (officers of the consent's department; uses the consent up; audited) */
         post: operations["zeroMaterialFetch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the browser verifier needs: the EVM chain, its public JSON-RPC endpoint, the contracts and the API base (public) */
+        get: operations["getPublicConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a certificate document (public): every check and the verdict
+         * @description Runs the seven checks (integrity, batchInclusion, anchored, notRevoked, notExpired, issuerAllowed, ledgerRecord) on a document, on an offline bundle's document, or on `{ "qr": "CTL1:…" }` (a scanned QR payload). A changed or malformed document is not an error: it is answered 200 with valid false and the failing check. `?asOf=` answers "was it valid then?". Status answers are cached for a short TTL (VERIFY_CACHE_TTL_MS); a revocation this instance projects clears them at once.
+         */
+        post: operations["verifyCertificate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -698,29 +701,78 @@ export interface components {
             revokedAt: string | null;
             revocationReasonCode: number | null;
         } | null;
-        VerificationResult: {
-            valid: boolean;
-            asOf: string;
-            checks: components["schemas"]["VerificationCheck"][];
+        /** @description certificate:GetCertificate without subjectRef (what the verifier reads) */
+        LedgerRecord: {
+            id: string;
+            typeCode: string;
+            issuerMsp: string;
+            documentHash: string;
+            batchId: string | null;
+            batchRoot: string;
+            /** @enum {string} */
+            status: "ISSUED" | "SUSPENDED" | "REVOKED";
+            issuedAt: string;
+            validUntil: string | null;
+            statusChanges: components["schemas"]["StatusChange"][];
+            txId: string;
+            blockNumber?: number;
+            /** @description Where a status change was recorded (status changes only) */
+            change?: {
+                transactionId: string;
+                blockNumber: number;
+            } | null;
         };
-        VerificationCheck: {
-            name: string;
-            ok: boolean;
-            /** @description Why it passed or failed (OK, UNAVAILABLE, CHANGED, REVOKED, ...), stable for translations */
-            code: string;
-            detail: string;
-            facts?: {
-                [key: string]: string | number;
+        StatusChange: {
+            /** @enum {string} */
+            status: "ISSUED" | "SUSPENDED" | "REVOKED";
+            reasonCode: string;
+            reasonText: string;
+            effectiveAt: string;
+        };
+        StatusChangeRequest: {
+            /** @enum {string} */
+            action: "suspend" | "reinstate" | "revoke";
+            reasonCode: string;
+            reasonText: string;
+            /**
+             * Format: date-time
+             * @description When it takes effect (default now); a revocation may be backdated
+             */
+            effectiveAt?: string;
+        };
+        BatchProgressEvent: {
+            /** @enum {string} */
+            type: "progress";
+            /** @enum {string} */
+            phase: "validated" | "wrapped" | "recorded" | "anchored";
+            done: number;
+            total: number;
+        };
+        BatchDoneEvent: {
+            /** @enum {string} */
+            type: "done";
+            batchId: string;
+            root: string;
+            count: number;
+            transactionIds: string[];
+            blockNumber: number;
+            anchored: boolean;
+        };
+        BatchErrorEvent: {
+            /** @enum {string} */
+            type: "error";
+            problem: {
+                [key: string]: unknown;
             };
         };
-        /** @description The certificate document (JSON object) as the holder has it */
-        VerifyRequest: {
-            [key: string]: unknown;
-        };
+        /** @description Up to 10,000 certificates of one type, issued under one Merkle root */
         BatchIssueRequest: {
             typeCode: string;
+            /** @description Optional batch id chosen by the client; a used one is refused with 409 */
+            batchId?: string;
             items: {
                 holder: {
+                    /** @description Identity number; only its keyed hash (subjectRef) reaches a ledger */
                     idNumber: string;
                     name: string;
                 };
@@ -731,35 +783,14 @@ export interface components {
                 validUntil?: string;
             }[];
         };
-        BatchProgressEvent: {
-            /** @constant */
-            type: "progress";
-            /** @enum {string} */
-            phase: "validated" | "wrapped" | "recorded" | "anchored";
-            done: number;
-            total: number;
-        };
-        BatchDoneEvent: {
-            /** @constant */
-            type: "done";
-            batchId: string;
-            root: string;
-            count: number;
-            transactionIds: string[];
-            blockNumber: number;
-            anchored: boolean;
-        };
-        BatchErrorEvent: {
-            /** @constant */
-            type: "error";
-            problem: components["schemas"]["Problem"];
-        };
         CertificateBatch: {
             batchId: string;
             typeCode: string;
             issuerMsp: string;
             root: string;
             count: number;
+            /** @description Certificates of the batch the read model has projected */
+            recordedCount: number;
             status: string;
             issuedAt: string;
             anchor: {
@@ -769,54 +800,16 @@ export interface components {
                 anchoredAt?: string;
             };
             revocation?: {
-                reasonCode?: string;
-                reasonText?: string;
-                revokedAt?: string;
-            } & {
-                [key: string]: unknown;
-            };
-            statusChanges?: {
-                /** @enum {string} */
-                status: "ISSUED" | "SUSPENDED" | "REVOKED";
                 reasonCode: string;
                 reasonText: string;
-                effectiveAt: string;
-            }[];
-        } & {
-            [key: string]: unknown;
-        };
-        StatusChangeRequest: {
-            /** @enum {string} */
-            action: "suspend" | "reinstate" | "revoke";
-            reasonCode: string;
-            reasonText: string;
-            /** Format: date-time */
-            effectiveAt?: string;
-        };
-        StatusChange: {
-            /** @enum {string} */
-            status: "ISSUED" | "SUSPENDED" | "REVOKED";
-            reasonCode: string;
-            reasonText: string;
-            effectiveAt: string;
-        };
-        /** @description certificate:GetCertificate without subjectRef */
-        LedgerRecord: {
-            id: string;
-            typeCode: string;
-            issuerMsp: string;
-            documentHash: string;
-            batchId?: string | null;
-            batchRoot: string;
-            /** @enum {string} */
-            status: "ISSUED" | "SUSPENDED" | "REVOKED";
+                revokedAt: string;
+            };
             statusChanges: components["schemas"]["StatusChange"][];
-            txId: string;
-            blockNumber?: number;
-            issuedAt: string;
-            validUntil: string | null;
-        } & {
-            [key: string]: unknown;
+            /** @description Where a status change was recorded (status changes only) */
+            change?: {
+                transactionId: string;
+                blockNumber: number;
+            } | null;
         };
         WalletCertificate: {
             id: string;
@@ -832,55 +825,44 @@ export interface components {
             status: string;
             record: components["schemas"]["LedgerRecord"];
         };
+        Disclosure: {
+            disclosureId: string;
+            document: components["schemas"]["CertificateDocument"];
+            /** @description /s/<token>: the portal page that shows the shared document (GET /api/shares/<token>) */
+            shareUrl: string;
+            expiresAt: string;
+            /** @description CTL1: payload of the disclosed document's offline bundle (or the share link when no bundle can be signed) */
+            qrPayload: string;
+        };
         DisclosureRequest: {
             hideFields: string[];
             expiresInSeconds: number;
         };
-        Disclosure: {
-            disclosureId: string;
-            document: components["schemas"]["CertificateDocument"];
-            /** @description /s/<token> */
-            shareUrl: string;
-            expiresAt: string;
-            qrPayload: string;
-        };
         OfflineBundle: {
-            /** @constant */
+            /** @enum {string} */
             format: "ctl-offline-bundle/1";
             document: components["schemas"]["CertificateDocument"];
-            snapshot?: {
+            snapshot: {
                 [key: string]: unknown;
             };
-            signatures?: {
+            signatures: {
                 [key: string]: unknown;
             }[];
-            keys?: {
+            keys: {
                 [key: string]: unknown;
             }[];
         } & {
             [key: string]: unknown;
         };
-        PublicConfig: {
-            chainId: number;
-            rpcUrl: string;
-            trustAnchor: string;
-            issuerRegistry: string;
-            apiBase: string;
+        Consent: {
+            consentId: string;
+            expiresAt: string;
         };
         ConsentRequest: {
             audienceMsp: string;
             typeCodes: string[];
             purpose: string;
             expiresInSeconds: number;
-        };
-        Consent: {
-            consentId: string;
-            expiresAt: string;
-        };
-        ZeroMaterialFetchRequest: {
-            consentId: string;
-            matterCode?: string;
-            requiredTypes: string[];
         };
         ZeroMaterialFetchResponse: {
             certificates: {
@@ -889,6 +871,38 @@ export interface components {
                 verification: components["schemas"]["VerificationResult"];
             }[];
             missing: string[];
+        };
+        VerificationResult: {
+            valid: boolean;
+            asOf: string;
+            checks: components["schemas"]["VerificationCheck"][];
+        };
+        VerificationCheck: {
+            name: string;
+            ok: boolean;
+            /** @description Why it passed or failed (OK, UNAVAILABLE, CHANGED, REVOKED, ...), stable for translations */
+            code: string;
+            detail: string;
+            facts?: {
+                [key: string]: string | number;
+            };
+        };
+        ZeroMaterialFetchRequest: {
+            consentId: string;
+            matterCode?: string;
+            requiredTypes: string[];
+        };
+        /** @description What the browser verifier needs */
+        PublicConfig: {
+            chainId: number;
+            rpcUrl: string;
+            trustAnchor: string;
+            issuerRegistry: string;
+            apiBase: string;
+        };
+        /** @description The certificate document (JSON object) as the holder has it, an offline bundle, or { "qr": "CTL1:…" } */
+        VerifyRequest: {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -1509,6 +1523,1436 @@ export interface operations {
             };
         };
     };
+    getCertificateStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerRecord"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger refused or failed the operation (LEDGER.*, EVM.*) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeCertificateStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerRecord"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger refused or failed the operation (LEDGER.*, EVM.*) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificatePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificatePng: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueCertificateBatch: {
+        parameters: {
+            query?: {
+                /** @description The type of every row of a text/csv body */
+                typeCode?: string;
+                /** @description Optional batch id for a text/csv body (JSON bodies carry it as batchId) */
+                batchId?: string;
+            };
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIssueRequest"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description One JSON object per line: BatchProgressEvent…, then BatchDoneEvent or BatchErrorEvent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["BatchProgressEvent"] | components["schemas"]["BatchDoneEvent"] | components["schemas"]["BatchErrorEvent"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger refused or failed the operation (LEDGER.*, EVM.*) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificateBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBatch"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificateBatchDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One CertificateDocument per line (application/x-ndjson) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeCertificateBatchStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBatch"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger refused or failed the operation (LEDGER.*, EVM.*) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A ledger did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWalletCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletCertificate"][];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWalletCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletCertificateDetail"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDisclosure: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisclosureRequest"];
+            };
+        };
+        responses: {
+            /** @description The disclosure */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOfflineBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineBundle"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeDisclosure: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                disclosureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disclosed document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateDocument"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantConsent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description The consent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    zeroMaterialFetch: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended write (e.g. a UUID). A replay with the same body answers the first answer; a different body is refused with 409. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ZeroMaterialFetchRequest"];
+            };
+        };
+        responses: {
+            /** @description Certificates and missing types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZeroMaterialFetchResponse"];
+                };
+            };
+            /** @description The request is malformed or invalid (problem+json, code REQUEST.*) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (AUTH.TOKEN_MISSING, AUTH.TOKEN_INVALID, AUTH.TOKEN_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles or organisation do not allow this (AUTH.FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (REQUEST.BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConfig"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     verifyCertificate: {
         parameters: {
             query?: {
@@ -1563,892 +3007,6 @@ export interface operations {
             };
             /** @description Rate limit exceeded; see Retry-After (REQUEST.RATE_LIMITED) */
             429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    issueCertificateBatch: {
-        parameters: {
-            query?: {
-                /** @description The type of every row of a text/csv body */
-                typeCode?: string;
-            };
-            header: {
-                /** @description Unique per intended write; a replay with the same body answers the first answer */
-                "Idempotency-Key": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BatchIssueRequest"];
-                "text/csv": string;
-            };
-        };
-        responses: {
-            /** @description One JSON object per line: BatchProgressEvent…, then BatchDoneEvent or BatchErrorEvent */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/x-ndjson": string;
-                };
-            };
-            /** @description Malformed or invalid request (REQUEST.*) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A duplicate row or a batch id already used */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Over 10,000 items (BATCH.TOO_LARGE) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rows failed validation (BATCH.INVALID_ROWS, errors[{row, path, message}]); nothing issued */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCertificateBatch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                batchId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The batch */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CertificateBatch"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such batch */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCertificateBatchDocuments: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                batchId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One CertificateDocument per line */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/x-ndjson": string;
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such batch */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    changeCertificateBatchStatus: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Unique per intended write; a replay with the same body answers the first answer */
-                "Idempotency-Key": string;
-            };
-            path: {
-                batchId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StatusChangeRequest"];
-            };
-        };
-        responses: {
-            /** @description The updated batch */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CertificateBatch"];
-                };
-            };
-            /** @description Malformed or invalid request (REQUEST.*) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such batch */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed from the current status */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCertificateStatus: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The record */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LedgerRecord"];
-                };
-            };
-            /** @description No such certificate (CERT.NOT_FOUND) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    changeCertificateStatus: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Unique per intended write; a replay with the same body answers the first answer */
-                "Idempotency-Key": string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StatusChangeRequest"];
-            };
-        };
-        responses: {
-            /** @description The updated record */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LedgerRecord"];
-                };
-            };
-            /** @description Malformed or invalid request (REQUEST.*) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such certificate */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed from the current status */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCertificatePdf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description PDF */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such certificate */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCertificatePng: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description PNG */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/png": string;
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such certificate */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listWalletCertificates: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description My certificates */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WalletCertificate"][];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getWalletCertificate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The certificate */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WalletCertificateDetail"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not one of my certificates */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    createDisclosure: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Unique per intended write; a replay with the same body answers the first answer */
-                "Idempotency-Key": string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DisclosureRequest"];
-            };
-        };
-        responses: {
-            /** @description The disclosure and its share link */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Disclosure"];
-                };
-            };
-            /** @description The disclosure and its share link */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Disclosure"];
-                };
-            };
-            /** @description Malformed or invalid request (REQUEST.*) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not one of my certificates */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A field that must be shown cannot be hidden (DISCLOSURE.FIELD_NOT_HIDEABLE) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getOfflineBundle: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The bundle */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OfflineBundle"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not one of my certificates */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    revokeDisclosure: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Unique per intended write; a replay with the same body answers the first answer */
-                "Idempotency-Key": string;
-            };
-            path: {
-                disclosureId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Revoked */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Revoked */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such share link */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getShare: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The disclosed document */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CertificateDocument"];
-                };
-            };
-            /** @description SHARE.NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description SHARE.EXPIRED */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getPublicConfig: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Chain, contracts and API base */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PublicConfig"];
-                };
-            };
-        };
-    };
-    grantConsent: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Unique per intended write; a replay with the same body answers the first answer */
-                "Idempotency-Key": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ConsentRequest"];
-            };
-        };
-        responses: {
-            /** @description The consent */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Consent"];
-                };
-            };
-            /** @description The consent */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Consent"];
-                };
-            };
-            /** @description Malformed or invalid request (REQUEST.*) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    zeroMaterialFetch: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Unique per intended write; a replay with the same body answers the first answer */
-                "Idempotency-Key": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ZeroMaterialFetchRequest"];
-            };
-        };
-        responses: {
-            /** @description Certificates and missing types */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ZeroMaterialFetchResponse"];
-                };
-            };
-            /** @description Malformed or invalid request (REQUEST.*) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (AUTH.*) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role or organisation may not do this (AUTH.FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such consent */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Consent used up or expired */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
