@@ -1,6 +1,6 @@
 // Unit tests of pure logic: reading a batch file for the preview.
 import { expect } from 'chai';
-import { batchFormatOf, maskIdNumber, MAX_BATCH_ROWS, parseBatchInput, parseCsv } from '../src/lib/batch-input';
+import { batchFormatOf, decodeBatchFile, maskIdNumber, MAX_BATCH_ROWS, parseBatchInput, parseCsv } from '../src/lib/batch-input';
 
 describe('web: batch input', () => {
   it('splits CSV with quoted commas, doubled quotes, line breaks in quotes, CRLF, a BOM and blank lines', () => {
@@ -72,5 +72,14 @@ describe('web: batch input', () => {
     expect(maskIdNumber('110101195001011234')).to.equal('1101••••••••••1234');
     expect(maskIdNumber('12345678')).to.equal('••••••••');
     expect(maskIdNumber('')).to.equal('');
+  });
+
+  it('reads a file as UTF-8 (dropping a BOM), else as GB18030, else refuses it', () => {
+    const utf8 = new TextEncoder().encode('\uFEFFidNumber,name\n1,王芳\n');
+    expect(decodeBatchFile(utf8)).to.deep.equal({ text: 'idNumber,name\n1,王芳\n', encoding: 'utf-8' });
+    // 王芳 in GBK (Excel's "CSV" on Chinese Windows): not valid UTF-8
+    const gbk = Uint8Array.from([...new TextEncoder().encode('idNumber,name\n1,'), 0xcd, 0xf5, 0xb7, 0xbc, 0x0a]);
+    expect(decodeBatchFile(gbk)).to.deep.equal({ text: 'idNumber,name\n1,王芳\n', encoding: 'gb18030' });
+    expect(decodeBatchFile(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x80, 0x81, 0xfe]))).to.equal(undefined);
   });
 });

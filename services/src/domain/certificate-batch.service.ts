@@ -21,6 +21,7 @@ import { CertificateRepository } from '../repositories/certificate.repository';
 import { DocumentRepository, type BatchPlan, type NewDocument, type RecordedPart } from '../repositories/document.repository';
 import { BatchError, draftProblems, wrapBatch, type CertificateDraft, type CertificateTypeDefinition } from '../verification';
 import { DAY_MS, HOLDER_NAME_FIELD, isoSeconds, nowSeconds, type CertificateServiceDependencies } from './certificate.service';
+import { FieldValuesSchema, HolderSchema } from './certificate-input';
 import { actorFor } from './ledger-actor';
 import { LedgerBatchSchema, parseLedgerJson, type LedgerCertificateType } from './ledger-models';
 import { subjectRefOf } from './subject-ref';
@@ -46,15 +47,10 @@ export interface RowProblem {
   readonly message: string;
 }
 
-const FieldValue = z.union([z.string().max(500), z.number(), z.boolean()]);
-
 /** One item of a JSON batch. */
 export const BatchItemSchema = z.strictObject({
-  holder: z.strictObject({
-    idNumber: z.string().trim().min(1).max(64).meta({ description: 'Identity number; only its keyed hash (subjectRef) reaches a ledger' }),
-    name: z.string().trim().min(1).max(100),
-  }),
-  fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field keys are letters, digits and _'), FieldValue).refine((f) => Object.keys(f).length <= 64, 'at most 64 fields'),
+  holder: HolderSchema,
+  fields: FieldValuesSchema,
   validUntil: z.iso.datetime({ offset: true }).optional(),
 });
 type BatchItem = z.output<typeof BatchItemSchema>;

@@ -3,6 +3,7 @@
  * the validation, the handlers' types and the OpenAPI document's components.
  */
 import { z } from 'zod';
+import { FieldValuesSchema, HolderSchema } from '../domain/certificate-input';
 import { FieldDefinitionSchema } from '../domain/ledger-models';
 import { ROLES } from '../identity/principal';
 
@@ -35,24 +36,11 @@ export const CertificateTypeSchema = z
   })
   .meta({ id: 'CertificateType', description: 'A certificate type as registered on the ledger (GB/T 36903 metadata)' });
 
-const FieldValue = z.union([z.string().max(500), z.number(), z.boolean()]);
-
 export const IssueCertificateRequestSchema = z
   .strictObject({
     typeCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an upper-case type code'),
-    holder: z.strictObject({
-      idNumber: z
-        .string()
-        .trim()
-        .min(1)
-        .max(64)
-        .meta({ description: 'Identity number; only its keyed hash (subjectRef) reaches a ledger' }),
-      name: z.string().trim().min(1).max(100).meta({ description: "Holder's name, written into the document's holderName field" }),
-    }),
-    fields: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field keys are letters, digits and _'), FieldValue)
-      .refine((f) => Object.keys(f).length <= 64, 'at most 64 fields')
-      .meta({ description: "The type's fields by key (holderName comes from holder.name)" }),
+    holder: HolderSchema,
+    fields: FieldValuesSchema.meta({ description: "The type's fields by key (holderName comes from holder.name)" }),
     validUntil: z.iso
       .datetime({ offset: true })
       .optional()

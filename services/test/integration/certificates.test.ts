@@ -359,6 +359,54 @@ describe('e-certificates end to end (issue 7)', function () {
         expect((await verify(docs[0])).valid).to.equal(true);
       });
 
+      it('reads a CSV that Excel saved in GBK when its charset is named, and refuses it row by row when it arrives as UTF-8', async () => {
+        const db = t.services.database.db;
+        // 'idNumber,name,eligibleFrom,greenLane' then two holders, 王芳 and 李雷, in GBK bytes
+        const gbk = Buffer.concat([
+          Buffer.from('idNumber,name,eligibleFrom,greenLane\n110105197201010071,'),
+          Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]),
+          Buffer.from(',2025-02-01,yes\n110105197201010072,'),
+          Buffer.from([0xc0, 0xee, 0xc0, 0xd7]),
+          Buffer.from(',2025-03-01,no\n'),
+        ]);
+        const before = [await count(db, 'certificates'), await count(db, 'certificate_documents')];
+        const asUtf8 = await api(t.url, 'POST', '/api/certificate-batches?typeCode=SENIOR_CARE_CARD', { token: officer, headers: { ...key('gbk-as-utf8'), 'content-type': 'text/csv' }, rawBody: gbk });
+        expect([asUtf8.status, (asUtf8.body as { code: string }).code]).to.deep.equal([422, 'BATCH.INVALID_ROWS']);
+        const errors = (asUtf8.body as { errors: { row: number; path: string; message: string }[] }).errors;
+        expect(errors.map((e) => [e.row, e.path])).to.deep.equal([
+          [1, 'holder.name'],
+          [2, 'holder.name'],
+        ]);
+        expect(errors[0]?.message).to.include('U+FFFD').and.include('charset=gb18030');
+        expect([await count(db, 'certificates'), await count(db, 'certificate_documents')]).to.deep.equal(before);
+
+        const named = await api(t.url, 'POST', '/api/certificate-batches?typeCode=SENIOR_CARE_CARD', { token: officer, headers: { ...key('gbk'), 'content-type': 'text/csv; charset=gb18030' }, rawBody: gbk });
+        expect(named.status, named.text).to.equal(200);
+        const done = lines(named.text).pop() as { batchId: string; count: number };
+        const docs = lines((await api(t.url, 'GET', `/api/certificate-batches/${done.batchId}/documents`, { token: officer })).text);
+        expect(docs.map((d) => (d.credentialSubject as Json).holderName)).to.deep.equal(['王芳', '李雷']);
+      });
+
+      it('refuses a holder name or field holding U+FFFD in a JSON request too, and issues nothing', async () => {
+        const db = t.services.database.db;
+        const before = [await count(db, 'certificates'), await count(db, 'certificate_documents')];
+        const single = await api(t.url, 'POST', '/api/certificates', {
+          token: officer,
+          headers: key('fffd-single'),
+          body: { typeCode: 'SENIOR_CARE_CARD', holder: { idNumber: '110105197201010073', name: 'Wang \uFFFD\uFFFD' }, fields: { eligibleFrom: '2025-01-01', greenLane: true } },
+        });
+        expect(single.status, single.text).to.equal(400);
+        expect((single.body as { errors: { path: string }[] }).errors.map((e) => e.path)).to.deep.equal(['body.holder.name']);
+        const batchRow = await api(t.url, 'POST', '/api/certificate-batches', {
+          token: officer,
+          headers: key('fffd-batch'),
+          body: { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('110105197201010074', 'Li Lei'), { ...SENIOR('110105197201010075', 'Li Mei'), fields: { eligibleFrom: '2025-01-0\uFFFD', greenLane: true } }] },
+        });
+        expect([batchRow.status, (batchRow.body as { code: string }).code]).to.deep.equal([422, 'BATCH.INVALID_ROWS']);
+        expect((batchRow.body as { errors: { row: number; path: string; message: string }[] }).errors.map((e) => [e.row, e.path, e.message.slice(0, 13)])).to.deep.equal([[2, 'fields.eligibleFrom', 'holds U+FFFD,']]);
+        expect([await count(db, 'certificates'), await count(db, 'certificate_documents')]).to.deep.equal(before);
+      });
+
       it('serves the public ledger record without the holder reference, and the browser verifier configuration', async () => {
         const [id] = [...documents.keys()];
         const record = await api(t.url, 'GET', `/api/certificates/${id ?? ''}/status`);

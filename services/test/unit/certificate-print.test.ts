@@ -60,8 +60,8 @@ describe('printed certificates', function () {
   let document: CertificateDocument;
 
   before(async () => {
-    const draft = residenceDraft(1, { issuer: { mspId: 'CivilAffairsMSP', name: '民政局 Civil Affairs' } });
-    draft.fields = { ...draft.fields, holderName: '张伟', community: '和谐社区' };
+    const base = residenceDraft(1, { issuer: { mspId: 'CivilAffairsMSP', name: '民政局 Civil Affairs' } });
+    const draft = { ...base, fields: { ...base.fields, holderName: '张伟', community: '和谐社区' } };
     const batch = await wrapBatch([draft], { anchor: { chainId: CHAIN_ID, trustAnchor: TRUST_ANCHOR }, types: [{ ...RESIDENCE_PROOF, name: TYPE.name }] });
     document = batch.documents[0] as CertificateDocument;
   });

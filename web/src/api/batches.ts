@@ -23,7 +23,7 @@ export async function issueBatch(batch: BatchPreview, typeCode: string, key: str
           params: { header, query: { typeCode } },
           body: batch.body as string,
           bodySerializer: (body: unknown) => body as string,
-          headers: { 'Content-Type': 'text/csv' },
+          headers: { 'Content-Type': 'text/csv; charset=utf-8' },
           parseAs: 'stream',
         })
       : api.POST('/api/certificate-batches', { params: { header }, body: batch.body as BatchIssueRequest, parseAs: 'stream' }),

@@ -257,7 +257,7 @@ export interface paths {
         put?: never;
         /**
          * Issue up to 10,000 certificates under one Merkle root (role officer), with streamed progress
-         * @description JSON `{ typeCode, items: [{ holder: { idNumber, name }, fields, validUntil? }] }` or text/csv (header `idNumber,name,<field keys…>,validUntil`, with `?typeCode=`). Every row is validated first: failing rows → 422 BATCH.INVALID_ROWS with `errors: [{ row, path, message }]` (row 1 is the first item or CSV data row), duplicate rows (same holder, type and fields) → 409 BATCH.DUPLICATE_ROWS, a used batch id → 409 BATCH.ID_USED, over 10,000 → 413 BATCH.TOO_LARGE; nothing is issued then. Otherwise the answer is 200 application/x-ndjson: progress lines (validated, wrapped, recorded…, anchored) then `done`, or `error` with the problem if a ledger fails mid-way (a retry with the same Idempotency-Key resumes; nothing is issued twice). The anchored phase waits up to 30 s for TrustAnchor.
+         * @description JSON `{ typeCode, items: [{ holder: { idNumber, name }, fields, validUntil? }] }` or text/csv (header `idNumber,name,<field keys…>,validUntil`, with `?typeCode=`; UTF-8 unless the Content-Type names another charset, e.g. `text/csv; charset=gb18030` for Excel’s Chinese CSV). Every row is validated first (text holding U+FFFD, the mark of a wrong encoding, fails): failing rows → 422 BATCH.INVALID_ROWS with `errors: [{ row, path, message }]` (row 1 is the first item or CSV data row), duplicate rows (same holder, type and fields) → 409 BATCH.DUPLICATE_ROWS, a used batch id → 409 BATCH.ID_USED, over 10,000 → 413 BATCH.TOO_LARGE; nothing is issued then. Otherwise the answer is 200 application/x-ndjson: progress lines (validated, wrapped, recorded…, anchored) then `done`, or `error` with the problem if a ledger fails mid-way (a retry with the same Idempotency-Key resumes; nothing is issued twice). The anchored phase waits up to 30 s for TrustAnchor.
          */
         post: operations["issueCertificateBatch"];
         delete?: never;
@@ -774,6 +774,7 @@ export interface components {
                 holder: {
                     /** @description Identity number; only its keyed hash (subjectRef) reaches a ledger */
                     idNumber: string;
+                    /** @description Holder's name, written into the document's holderName field */
                     name: string;
                 };
                 fields: {

@@ -312,6 +312,8 @@ export const en = {
     another: 'Issue another batch',
     tooMany: 'This batch has {count} rows; at most {max} can be issued at once.',
     tooLarge: 'This file is too large for one batch.',
+    notText: 'This file is not text in UTF-8 or GB18030; save it as CSV UTF-8 and choose it again.',
+    readAsGb18030: 'The file was not UTF-8, so it was read as GB18030 (what Excel saves as "CSV" on Chinese Windows). Check the names in the preview.',
     empty: 'There are no rows to issue.',
     csvUnclosed: 'The CSV has a quoted value that is never closed.',
     csvMissingColumns: 'The CSV header lacks the column(s): {columns}.',

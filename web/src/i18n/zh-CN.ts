@@ -308,6 +308,8 @@ export const zhCN: Messages = {
     another: '再签发一批',
     tooMany: '此批次有 {count} 行，一次最多签发 {max} 份。',
     tooLarge: '文件过大，无法作为一个批次签发。',
+    notText: '该文件不是 UTF-8 或 GB18030 编码的文本；请另存为“CSV UTF-8”后重新选择。',
+    readAsGb18030: '该文件不是 UTF-8 编码，已按 GB18030 读取（中文版 Excel 另存为“CSV”时的编码）。请核对预览中的姓名。',
     empty: '没有可签发的行。',
     csvUnclosed: 'CSV 中有一个带引号的值没有闭合。',
     csvMissingColumns: 'CSV 表头缺少以下列：{columns}。',

@@ -85,6 +85,30 @@ export function maskIdNumber(value: string): string {
   return `${value.slice(0, 4)}${'•'.repeat(value.length - 8)}${value.slice(-4)}`;
 }
 
+/** A batch file's text, and the encoding it was read in. */
+export interface DecodedBatchFile {
+  readonly text: string;
+  readonly encoding: 'utf-8' | 'gb18030';
+}
+
+/**
+ * Reads a batch file's bytes as text. UTF-8 first (a byte-order mark, as Excel's "CSV UTF-8"
+ * writes, is dropped); a file that is not valid UTF-8 is read as GB18030, the superset of GBK
+ * that Excel uses for "CSV" on Chinese Windows. Returns undefined when the bytes are neither, so
+ * nothing is previewed or sent with characters lost (the browser's `file.text()` would replace
+ * them with U+FFFD silently).
+ */
+export function decodeBatchFile(bytes: Uint8Array): DecodedBatchFile | undefined {
+  for (const encoding of ['utf-8', 'gb18030'] as const) {
+    try {
+      return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes), encoding };
+    } catch {
+      // not this encoding: try the next
+    }
+  }
+  return undefined;
+}
+
 /** Whether a file looks like CSV (by name or media type) rather than JSON. */
 export function batchFormatOf(name: string, type: string, text: string): BatchFormat {
   const lower = name.toLowerCase();

@@ -234,13 +234,40 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       expect(await heading.evaluate((el) => el === document.activeElement)).to.equal(true);
       expect(await page.getByRole('main').textContent()).to.contain('B-1');
       const [call] = calls('POST', '/api/certificate-batches');
-      expect(call?.headers['content-type']).to.equal('text/csv');
+      expect(call?.headers['content-type']).to.equal('text/csv; charset=utf-8');
       expect(new URLSearchParams(call?.query).get('typeCode')).to.equal('ELDERLY_PREFERENTIAL');
       expect(call?.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
       expect(call?.body).to.equal(csv);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the documents (.ndjson)' }).click()]);
       expect(download.suggestedFilename()).to.equal('B-1.ndjson');
       expect((await readFile(await download.path(), 'utf8')).trim().split('\n')).to.have.length(3);
+    });
+
+    it('reads a CSV that Excel saved in GBK as GB18030, says so, and sends it as UTF-8; refuses a file that is no text', async () => {
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.goto('/officer/batch');
+      await page.getByLabel('Certificate type (for CSV files)').selectOption({ label: 'Elderly preferential card' });
+      // 王芳 and 李雷 in GBK, as Excel's "CSV" writes them on Chinese Windows
+      const gbk = Buffer.concat([
+        Buffer.from('idNumber,name,birthYear\n110101195001011234,'),
+        Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]),
+        Buffer.from(',1950\n110101195102021234,'),
+        Buffer.from([0xc0, 0xee, 0xc0, 0xd7]),
+        Buffer.from(',1951\n'),
+      ]);
+      await page.getByLabel('Choose a CSV or JSON file').setInputFiles({ name: 'elders.csv', mimeType: 'text/csv', buffer: gbk });
+      await page.getByText('2 rows (CSV).').waitFor();
+      expect(await page.getByRole('status').filter({ hasText: 'read as GB18030' }).count()).to.equal(1);
+      expect(await page.getByRole('table', { name: 'First 2 rows' }).textContent()).to.contain('王芳').and.contain('李雷');
+      await page.getByRole('button', { name: 'Issue 2 certificates' }).click();
+      await page.getByRole('heading', { name: /certificates issued/ }).waitFor();
+      const [call] = calls('POST', '/api/certificate-batches');
+      expect(call?.body).to.equal('idNumber,name,birthYear\n110101195001011234,王芳,1950\n110101195102021234,李雷,1951\n');
+
+      await page.getByRole('button', { name: 'Issue another batch' }).click();
+      await page.getByLabel('Choose a CSV or JSON file').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x80, 0x81, 0xfe]) });
+      await page.getByRole('alert').filter({ hasText: 'not text in UTF-8 or GB18030' }).waitFor();
+      expect(await page.getByRole('button', { name: /^Issue \d+ certificates?$/ }).count()).to.equal(0);
     });
 
     it('lists every refused row of a JSON batch with row, field and message, and issues nothing', async () => {
