@@ -12,7 +12,7 @@ import { z } from 'zod';
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
 /** The message for text that holds U+FFFD. */
-export const LOST_CHARACTERS =
+const LOST_CHARACTERS =
   'holds U+FFFD, a character lost in decoding: send UTF-8 (in Excel, save as "CSV UTF-8"), or name the encoding, e.g. Content-Type: text/csv; charset=gb18030';
 
 function decodedText(max: number): z.ZodString {
