@@ -16,7 +16,7 @@ const LEVELS = (process.env.BENCH_CLIENTS ?? '1,8,32').split(',').map(Number);
 
 const CARD = {
   typeCode: 'SENIOR_CARE_CARD',
-  holder: { idNumber: '110101195001011234', name: 'Wang Fang' },
+  holder: { idNumber: '110101195001011239', name: 'Wang Fang' },
   fields: { eligibleFrom: '2025-01-01', greenLane: true },
 };
 

@@ -37,6 +37,7 @@ import { REPO_ROOT } from '../src/config/config';
 import { DEMO_ID_NUMBERS } from '../src/identity/demo-users';
 import { encodeQrPayload, type CertificateDocument, type OfflineBundle } from '../src/verification';
 import { pgliteOnDisk, testBackends, type TestBackend } from '../test/support/databases';
+import { residentId } from '../test/support/fixtures';
 import { api, signIn, startTestServices, type TestServices } from '../test/support/services';
 import { startLedgerStack } from '../test/support/stack';
 import { defaultLoadTool, runFloorLoads, runLoad, type LoadOptions, type LoadResult, type LoadTool } from './load';
@@ -332,7 +333,7 @@ async function main(): Promise<void> {
       // The demo resident holds the first certificate of each batch too, for the bundle sizes below.
       const items = Array.from({ length: size }, (_, i) => {
         serial += 1;
-        return i === 0 ? SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San', false) : SENIOR(`1101051950${String(serial).padStart(8, '0')}`, `Resident ${String(serial)}`, serial % 2 === 0);
+        return i === 0 ? SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San', false) : SENIOR(residentId(`1101051950${String(serial).padStart(7, '0')}`), `Resident ${String(serial)}`, serial % 2 === 0);
       });
       process.stdout.write(`  batch of ${figure(size)} (request body ${figure(utf8({ typeCode: 'SENIOR_CARE_CARD', items }) / 1024)} KiB), load average before ${load()}:\n`);
       const run = await issueBatch(t, officer, `bench-${String(size)}-${RUN}`, items);

@@ -62,7 +62,7 @@ describe('e2e: one e-certificate through every real layer', function () {
     await page.getByRole('button', { name: /Sign in as Civil Affairs officer/ }).click();
     await page.getByRole('heading', { name: 'Issue a certificate', level: 1 }).waitFor();
     await page.getByLabel('Certificate type').selectOption({ value: 'SENIOR_CARE_CARD' });
-    await page.getByLabel('Identity number').fill('110101195202024321');
+    await page.getByLabel('Identity number').fill('110101195202024327');
     await page.getByLabel('Full name').fill('Li Wei');
     await page.getByLabel(/Eligible from/).fill('2026-01-01');
     await page.getByRole('button', { name: 'Issue certificate' }).click();

@@ -12,6 +12,7 @@ import jsQR from 'jsqr';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_ID_NUMBERS } from '../../services/src/identity/demo-users';
 import { api, signIn } from '../../services/test/support/services';
+import { residentId } from '../../services/test/support/fixtures';
 import {
   IN_BROWSER,
   certificateIdOf,
@@ -34,7 +35,7 @@ const OFFICER = 'officer-civil-affairs';
 /** Senior Care Card rows; `badRow` (1-based) gets an eligibility date that is not a date. */
 function seniorItems(count: number, badRow?: number): BatchItem[] {
   return Array.from({ length: count }, (_, i) => ({
-    holder: { idNumber: `11010519500101${String(1000 + i)}`, name: `Batch Holder ${String(i + 1)}` },
+    holder: { idNumber: residentId(`1101051950010${String(1000 + i)}`), name: `Batch Holder ${String(i + 1)}` },
     fields: { eligibleFrom: i + 1 === badRow ? 'soon' : '2025-01-01', greenLane: i % 2 === 0 },
   }));
 }
@@ -219,7 +220,7 @@ describe('e2e: certificate flows of issue 7 in the portal', function () {
   });
 
   it('shows a revocation made on the status page in public verification within seconds, with its reason', async () => {
-    const issued = await issueThroughApi(stack.url, 'e2e-revoke-1', { idNumber: '110101196003033333', name: 'Sun Li' });
+    const issued = await issueThroughApi(stack.url, 'e2e-revoke-1', { idNumber: '11010119600303333X', name: 'Sun Li' });
     expect((await waitUntilValid(stack.url, issued.certificate)).valid).to.equal(true);
 
     await signInInPortal(page, /^Sign in as Civil Affairs officer/);
@@ -260,7 +261,7 @@ describe('e2e: certificate flows of issue 7 in the portal', function () {
   });
 
   it('verifies a certificate from a picture of its QR code (the PNG the API prints)', async () => {
-    const [certificate] = await issueBatchThroughApi(stack.url, 'e2e-qr', [seniorItem('110101196104044444', 'Qian Hua')]);
+    const [certificate] = await issueBatchThroughApi(stack.url, 'e2e-qr', [seniorItem('110101196104044441', 'Qian Hua')]);
     if (certificate === undefined) throw new Error('no document');
     expect((await waitUntilValid(stack.url, certificate)).valid).to.equal(true);
     const token = await signIn(stack.url, OFFICER);

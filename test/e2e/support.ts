@@ -92,7 +92,7 @@ export async function screenshotIfFailed(test: Mocha.Test | undefined, page: Pag
 }
 
 /** A Senior Care Card for `holder`, issued through the API by the Civil Affairs officer. */
-export async function issueThroughApi(base: string, idempotencyKey: string, holder: { idNumber: string; name: string } = { idNumber: '110101195001011234', name: 'Wang Fang' }): Promise<IssueAnswer> {
+export async function issueThroughApi(base: string, idempotencyKey: string, holder: { idNumber: string; name: string } = { idNumber: '110101195001011239', name: 'Wang Fang' }): Promise<IssueAnswer> {
   const token = await signIn(base, 'officer-civil-affairs');
   const response = await api(base, 'POST', '/api/certificates', {
     token,

@@ -41,7 +41,7 @@ const residence: CertificateType = {
 
 const filled = (changes: Partial<ReturnType<typeof emptyIssueForm>> = {}) => ({
   ...emptyIssueForm(elderly),
-  idNumber: '110101195001011234',
+  idNumber: '110101195001011239',
   holderName: 'Wang Fang',
   fields: { birthYear: '1950', careLevel: '', assessedOn: '', livesAlone: false },
   ...changes,
@@ -61,6 +61,14 @@ describe('web: issue form', () => {
 
   it('counts white space alone as missing', () => {
     expect(Object.keys(validateIssueForm(filled({ idNumber: '  ' }), elderly, '2026-01-01'))).to.deep.equal(['idNumber']);
+  });
+
+  it("checks an 18-digit resident identity number's check digit (GB 11643), and lets other documents through", () => {
+    const idError = (idNumber: string): unknown => validateIssueForm(filled({ idNumber }), elderly, '2026-01-01').idNumber;
+    expect(idError('110101195001011234')).to.deep.equal({ key: 'issue.idCheckDigit' });
+    expect(idError('11010519491231002X')).to.equal(undefined);
+    expect(idError('11010519491231002x')).to.equal(undefined);
+    expect(idError('E12345678')).to.equal(undefined);
   });
 
   it('checks numbers and dates by the field type', () => {
@@ -85,10 +93,10 @@ describe('web: issue form', () => {
   });
 
   it('builds the request with trimmed text, numbers as numbers, booleans always, and no empty optional fields', () => {
-    const form = filled({ idNumber: ' 110101195001011234 ', holderName: ' Wang Fang ', fields: { birthYear: ' 1950 ', careLevel: '  ', assessedOn: '2025-12-01', livesAlone: true } });
+    const form = filled({ idNumber: ' 110101195001011239 ', holderName: ' Wang Fang ', fields: { birthYear: ' 1950 ', careLevel: '  ', assessedOn: '2025-12-01', livesAlone: true } });
     expect(toIssueRequest(form, elderly)).to.deep.equal({
       typeCode: 'ELDERLY_PREFERENTIAL',
-      holder: { idNumber: '110101195001011234', name: 'Wang Fang' },
+      holder: { idNumber: '110101195001011239', name: 'Wang Fang' },
       fields: { birthYear: 1950, assessedOn: '2025-12-01', livesAlone: true },
     });
   });
@@ -105,7 +113,7 @@ describe('web: issue form', () => {
         { key: 'greenLane', label: 'Green lane eligible', type: 'boolean', required: true },
       ],
     };
-    const form = { ...emptyIssueForm(senior), idNumber: '110101195001011234', holderName: 'Wang Fang' };
+    const form = { ...emptyIssueForm(senior), idNumber: '110101195001011239', holderName: 'Wang Fang' };
     expect(Object.keys(form.fields)).to.deep.equal(['greenLane']);
     expect(validateIssueForm(form, senior, '2026-01-01')).to.deep.equal({});
     expect(toIssueRequest(form, senior).fields).to.deep.equal({ greenLane: false });

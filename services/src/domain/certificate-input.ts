@@ -5,8 +5,12 @@
  * Text that arrived in the wrong encoding is refused: a CSV that Excel saved in GBK, sent as
  * UTF-8, reaches the services with each Chinese character replaced by U+FFFD, and a certificate
  * issued from it would carry the holder's name as "��". No real name or field holds U+FFFD.
+ *
+ * An 18-character resident identity number whose GB 11643 check digit does not match is refused
+ * (see identity-number.ts).
  */
 import { z } from 'zod';
+import { hasWrongCheckDigit } from './identity-number';
 
 /** U+FFFD, which decoders put where bytes were not valid in the encoding they assumed. */
 const REPLACEMENT_CHARACTER = '\uFFFD';
@@ -26,7 +30,9 @@ function decodedText(max: number): z.ZodString {
 
 /** The holder: only the keyed hash of the identity number reaches a ledger. */
 export const HolderSchema = z.strictObject({
-  idNumber: decodedText(64).meta({ description: 'Identity number; only its keyed hash (subjectRef) reaches a ledger' }),
+  idNumber: decodedText(64)
+    .refine((id) => !hasWrongCheckDigit(id), 'is an 18-character resident identity number whose check digit (the last character) does not match (GB 11643): check it for a typo')
+    .meta({ description: 'Identity number; only its keyed hash (subjectRef) reaches a ledger. An 18-character resident identity number must have a matching GB 11643 check digit' }),
   name: decodedText(100).meta({ description: "Holder's name, written into the document's holderName field" }),
 });
 

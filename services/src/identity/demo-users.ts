@@ -20,8 +20,8 @@ export interface DemoUser {
  * claim so officers can issue them certificates that show up in their wallets. Demo data only.
  */
 export const DEMO_ID_NUMBERS: Readonly<Record<string, string>> = {
-  resident: '110105198801010016',
-  volunteer: '110105199202020021',
+  resident: '110105198801010014',
+  volunteer: '110105199202020020',
 };
 
 /** `CivilAffairsMSP` → `civil-affairs`: a readable, stable slug for user ids. */

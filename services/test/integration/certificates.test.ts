@@ -18,6 +18,7 @@ import type { Database } from '../../src/readmodel/schema';
 import { inertRouteTable } from '../../src/routes';
 import { decodeQrPayload, keyIdOf, verifyOfflineBundle, type OfflineBundle } from '../../src/verification';
 import { testBackends } from '../support/databases';
+import { residentId } from '../support/fixtures';
 import { api, signIn, startTestServices, type TestServices } from '../support/services';
 import { startLedgerStack, type LedgerStack } from '../support/stack';
 import { waitFor } from '../support/wait';
@@ -192,7 +193,7 @@ describe('e-certificates end to end (issue 7)', function () {
       });
 
       it('issues a JSON batch with streamed progress; the root is anchored and every document verifies', async () => {
-        const items = [SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San'), SENIOR(DEMO_ID_NUMBERS.volunteer ?? '', 'Li Si'), SENIOR('110105195505050033', 'Wang Wu', false)];
+        const items = [SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San'), SENIOR(DEMO_ID_NUMBERS.volunteer ?? '', 'Li Si'), SENIOR('110105195505050034', 'Wang Wu', false)];
         const response = await api(t.url, 'POST', '/api/certificate-batches', { token: officer, headers: key('batch'), body: { typeCode: 'SENIOR_CARE_CARD', items } });
         expect(response.status, response.text).to.equal(200);
         expect(response.headers.get('content-type')).to.match(/^application\/x-ndjson/);
@@ -229,7 +230,7 @@ describe('e-certificates end to end (issue 7)', function () {
       });
 
       it('issues a batch in parts: opened first, the parts recorded side by side, every certificate projected and the root anchored once', async () => {
-        const items = Array.from({ length: 1_001 }, (_, i) => SENIOR(`1101051940${String(i).padStart(8, '0')}`, `Part Holder ${String(i)}`));
+        const items = Array.from({ length: 1_001 }, (_, i) => SENIOR(residentId(`1101051940${String(i).padStart(7, '0')}`), `Part Holder ${String(i)}`));
         const fabric = t.services.fabric;
         const original = fabric.submit.bind(fabric);
         const submitted: string[] = [];
@@ -263,7 +264,7 @@ describe('e-certificates end to end (issue 7)', function () {
 
       it('answers a replayed batch with the same lines and issues nothing twice', async () => {
         const before = await count(t.services.database.db, 'certificates');
-        const items = [SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San'), SENIOR(DEMO_ID_NUMBERS.volunteer ?? '', 'Li Si'), SENIOR('110105195505050033', 'Wang Wu', false)];
+        const items = [SENIOR(DEMO_ID_NUMBERS.resident ?? '', 'Zhang San'), SENIOR(DEMO_ID_NUMBERS.volunteer ?? '', 'Li Si'), SENIOR('110105195505050034', 'Wang Wu', false)];
         const replay = await api(t.url, 'POST', '/api/certificate-batches', { token: officer, headers: key('batch'), body: { typeCode: 'SENIOR_CARE_CARD', items } });
         expect(replay.status).to.equal(200);
         expect(replay.headers.get('idempotent-replayed')).to.equal('true');
@@ -283,7 +284,7 @@ describe('e-certificates end to end (issue 7)', function () {
           }
           return outcome;
         };
-        const body = { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('110105196606060044', 'Zhao Liu'), SENIOR('110105196707070055', 'Sun Qi')] };
+        const body = { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('110105196606060041', 'Zhao Liu'), SENIOR('110105196707070054', 'Sun Qi')] };
         try {
           const first = await api(t.url, 'POST', '/api/certificate-batches', { token: officer, headers: key('resume'), body });
           expect(first.status).to.equal(200);
@@ -310,7 +311,7 @@ describe('e-certificates end to end (issue 7)', function () {
 
         const malformed = await post('bad-rows', {
           typeCode: 'SENIOR_CARE_CARD',
-          items: [SENIOR('110105197001010011', 'Ok'), { holder: { idNumber: '', name: 'No Id' }, fields: { eligibleFrom: '2025-01-01', greenLane: true } }, SENIOR('110105197001010012', 'Ok 2'), { holder: { idNumber: '110105197001010013', name: 'Bad' }, fields: { eligibleFrom: 'soon', greenLane: 'maybe' } }],
+          items: [SENIOR('110105197001010011', 'Ok'), { holder: { idNumber: '', name: 'No Id' }, fields: { eligibleFrom: '2025-01-01', greenLane: true } }, SENIOR('110105197001010011', 'Ok 2'), { holder: { idNumber: '110105197001010011', name: 'Bad' }, fields: { eligibleFrom: 'soon', greenLane: 'maybe' } }],
         });
         expect(malformed.status, malformed.text).to.equal(422);
         const problem = malformed.body as { code: string; errors: { row: number; path: string }[] };
@@ -318,30 +319,30 @@ describe('e-certificates end to end (issue 7)', function () {
         expect([...new Set(problem.errors.map((e) => e.row))]).to.deep.equal([2, 4]);
         expect(problem.errors.map((e) => e.path)).to.include.members(['holder.idNumber', 'fields.eligibleFrom', 'fields.greenLane']);
 
-        const duplicate = await post('dup', { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('110105197001010021', 'A'), SENIOR('110105197001010022', 'B'), SENIOR('110105197001010021', 'A')] });
+        const duplicate = await post('dup', { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('11010519700101002X', 'A'), SENIOR('11010519700101002X', 'B'), SENIOR('11010519700101002X', 'A')] });
         expect([duplicate.status, (duplicate.body as { code: string }).code]).to.deep.equal([409, 'BATCH.DUPLICATE_ROWS']);
         expect((duplicate.body as { errors: { row: number; message: string }[] }).errors[0]).to.deep.include({ row: 3 });
 
-        const tooMany = await post('too-many', { typeCode: 'SENIOR_CARE_CARD', items: Array.from({ length: 10_001 }, (_, i) => SENIOR(`1101051980${String(i).padStart(8, '0')}`, `P${String(i)}`)) });
+        const tooMany = await post('too-many', { typeCode: 'SENIOR_CARE_CARD', items: Array.from({ length: 10_001 }, (_, i) => SENIOR(residentId(`1101051980${String(i).padStart(7, '0')}`), `P${String(i)}`)) });
         expect([tooMany.status, (tooMany.body as { code: string }).code]).to.deep.equal([413, 'BATCH.TOO_LARGE']);
 
-        const unknownType = await post('unknown-type', { typeCode: 'NO_SUCH_TYPE', items: [SENIOR('110105197001010031', 'A')] });
+        const unknownType = await post('unknown-type', { typeCode: 'NO_SUCH_TYPE', items: [SENIOR('110105197001010038', 'A')] });
         expect([unknownType.status, (unknownType.body as { code: string }).code]).to.deep.equal([400, 'CERT.UNKNOWN_TYPE']);
 
-        const csv = 'idNumber,name,eligibleFrom,greenLane\n110105197001010041,Chen Yi,2025-01-01,yes\n110105197001010042,"Unclosed,2025-01-01,no\n';
+        const csv = 'idNumber,name,eligibleFrom,greenLane\n110105197001010046,Chen Yi,2025-01-01,yes\n110105197001010046,"Unclosed,2025-01-01,no\n';
         const badCsv = await post('bad-csv', undefined, { rawBody: csv, headers: { 'content-type': 'text/csv' }, query: '?typeCode=SENIOR_CARE_CARD' });
         expect([badCsv.status, (badCsv.body as { code: string }).code]).to.deep.equal([422, 'BATCH.INVALID_ROWS']);
-        const badHeader = await post('bad-header', undefined, { rawBody: 'idNumber,name,shoeSize\n110105197001010043,Chen Er,42\n', headers: { 'content-type': 'text/csv' }, query: '?typeCode=SENIOR_CARE_CARD' });
+        const badHeader = await post('bad-header', undefined, { rawBody: 'idNumber,name,shoeSize\n110105197001010046,Chen Er,42\n', headers: { 'content-type': 'text/csv' }, query: '?typeCode=SENIOR_CARE_CARD' });
         expect(badHeader.status).to.equal(422);
         expect((badHeader.body as { errors: { row: number; path: string }[] }).errors[0]).to.deep.include({ row: 0, path: 'header.shoeSize' });
         const badCsvRow = await post('bad-csv-row', undefined, {
-          rawBody: 'idNumber,name,eligibleFrom,greenLane\n110105197001010044,Chen San,2025-01-01,yes\n110105197001010045,Chen Si,not a date,yes\n',
+          rawBody: 'idNumber,name,eligibleFrom,greenLane\n110105197001010046,Chen San,2025-01-01,yes\n110105197001010046,Chen Si,not a date,yes\n',
           headers: { 'content-type': 'text/csv' },
           query: '?typeCode=SENIOR_CARE_CARD',
         });
         expect(badCsvRow.status).to.equal(422);
         expect((badCsvRow.body as { errors: { row: number; path: string }[] }).errors).to.deep.equal([{ row: 2, path: 'fields.eligibleFrom', message: (badCsvRow.body as { errors: { message: string }[] }).errors[0]?.message }]);
-        const usedId = await post('used-id', { typeCode: 'SENIOR_CARE_CARD', batchId: batch.batchId, items: [SENIOR('110105197001010051', 'A')] });
+        const usedId = await post('used-id', { typeCode: 'SENIOR_CARE_CARD', batchId: batch.batchId, items: [SENIOR('110105197001010054', 'A')] });
         expect([usedId.status, (usedId.body as { code: string }).code]).to.deep.equal([409, 'BATCH.ID_USED']);
 
         expect([await count(db, 'certificates'), await count(db, 'certificate_documents')]).to.deep.equal(before);
@@ -349,7 +350,7 @@ describe('e-certificates end to end (issue 7)', function () {
       });
 
       it('issues a CSV batch typed by the certificate type', async () => {
-        const csv = 'idNumber,name,eligibleFrom,greenLane\n110105197101010061,Qian Yi,2025-02-01,yes\n110105197101010062,Qian Er,2025-03-01,no\n';
+        const csv = 'idNumber,name,eligibleFrom,greenLane\n11010519710101006X,Qian Yi,2025-02-01,yes\n11010519710101006X,Qian Er,2025-03-01,no\n';
         const response = await api(t.url, 'POST', '/api/certificate-batches?typeCode=SENIOR_CARE_CARD', { token: officer, headers: { ...key('csv'), 'content-type': 'text/csv' }, rawBody: csv });
         expect(response.status, response.text).to.equal(200);
         const done = lines(response.text).pop() as { batchId: string; count: number };
@@ -363,9 +364,9 @@ describe('e-certificates end to end (issue 7)', function () {
         const db = t.services.database.db;
         // 'idNumber,name,eligibleFrom,greenLane' then two holders, 王芳 and 李雷, in GBK bytes
         const gbk = Buffer.concat([
-          Buffer.from('idNumber,name,eligibleFrom,greenLane\n110105197201010071,'),
+          Buffer.from('idNumber,name,eligibleFrom,greenLane\n110105197201010075,'),
           Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]),
-          Buffer.from(',2025-02-01,yes\n110105197201010072,'),
+          Buffer.from(',2025-02-01,yes\n110105197201010075,'),
           Buffer.from([0xc0, 0xee, 0xc0, 0xd7]),
           Buffer.from(',2025-03-01,no\n'),
         ]);
@@ -393,17 +394,32 @@ describe('e-certificates end to end (issue 7)', function () {
         const single = await api(t.url, 'POST', '/api/certificates', {
           token: officer,
           headers: key('fffd-single'),
-          body: { typeCode: 'SENIOR_CARE_CARD', holder: { idNumber: '110105197201010073', name: 'Wang \uFFFD\uFFFD' }, fields: { eligibleFrom: '2025-01-01', greenLane: true } },
+          body: { typeCode: 'SENIOR_CARE_CARD', holder: { idNumber: '110105197201010075', name: 'Wang \uFFFD\uFFFD' }, fields: { eligibleFrom: '2025-01-01', greenLane: true } },
         });
         expect(single.status, single.text).to.equal(400);
         expect((single.body as { errors: { path: string }[] }).errors.map((e) => e.path)).to.deep.equal(['body.holder.name']);
         const batchRow = await api(t.url, 'POST', '/api/certificate-batches', {
           token: officer,
           headers: key('fffd-batch'),
-          body: { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('110105197201010074', 'Li Lei'), { ...SENIOR('110105197201010075', 'Li Mei'), fields: { eligibleFrom: '2025-01-0\uFFFD', greenLane: true } }] },
+          body: { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('110105197201010075', 'Li Lei'), { ...SENIOR('110105197201010075', 'Li Mei'), fields: { eligibleFrom: '2025-01-0\uFFFD', greenLane: true } }] },
         });
         expect([batchRow.status, (batchRow.body as { code: string }).code]).to.deep.equal([422, 'BATCH.INVALID_ROWS']);
         expect((batchRow.body as { errors: { row: number; path: string; message: string }[] }).errors.map((e) => [e.row, e.path, e.message.slice(0, 13)])).to.deep.equal([[2, 'fields.eligibleFrom', 'holds U+FFFD,']]);
+        expect([await count(db, 'certificates'), await count(db, 'certificate_documents')]).to.deep.equal(before);
+      });
+
+      it('refuses a resident identity number whose check digit does not match, single or in a batch row, and issues nothing', async () => {
+        const db = t.services.database.db;
+        const before = [await count(db, 'certificates'), await count(db, 'certificate_documents')];
+        const mistyped = '110105195505050035'; // the fixture 110105195505050034 with its last digit mistyped
+        const single = await api(t.url, 'POST', '/api/certificates', { token: officer, headers: key('check-digit-single'), body: { typeCode: 'SENIOR_CARE_CARD', ...SENIOR(mistyped, 'Zhou Yi') } });
+        expect(single.status, single.text).to.equal(400);
+        expect((single.body as { errors: { path: string; message: string }[] }).errors).to.deep.equal([
+          { path: 'body.holder.idNumber', message: 'is an 18-character resident identity number whose check digit (the last character) does not match (GB 11643): check it for a typo' },
+        ]);
+        const batchRow = await api(t.url, 'POST', '/api/certificate-batches', { token: officer, headers: key('check-digit-batch'), body: { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR(residentId('11010519560606006'), 'Zhou Er'), SENIOR(mistyped, 'Zhou San')] } });
+        expect([batchRow.status, (batchRow.body as { code: string }).code]).to.deep.equal([422, 'BATCH.INVALID_ROWS']);
+        expect((batchRow.body as { errors: { row: number; path: string }[] }).errors.map((e) => [e.row, e.path])).to.deep.equal([[2, 'holder.idNumber']]);
         expect([await count(db, 'certificates'), await count(db, 'certificate_documents')]).to.deep.equal(before);
       });
 
@@ -598,7 +614,7 @@ describe('e-certificates end to end (issue 7)', function () {
         const response = await api(t.url, 'POST', '/api/certificate-batches', {
           token: officer,
           headers: key('short-lived'),
-          body: { typeCode: 'SENIOR_CARE_CARD', items: [{ ...SENIOR('110105197201010071', 'Zhou Ba'), validUntil: soon }] },
+          body: { typeCode: 'SENIOR_CARE_CARD', items: [{ ...SENIOR('110105197201010075', 'Zhou Ba'), validUntil: soon }] },
         });
         const done = lines(response.text).pop() as { batchId: string };
         const [document] = lines((await api(t.url, 'GET', `/api/certificate-batches/${done.batchId}/documents`, { token: officer })).text);
@@ -697,7 +713,7 @@ describe('e-certificates end to end (issue 7)', function () {
             devSignIn: () => Promise.resolve({ method: 'POST', path: '/api/auth/dev/sign-in', body: { userId: 'resident' }, ok: [200] }),
             getDevJwks: () => Promise.resolve({ method: 'GET', path: '/api/auth/dev/jwks.json', ok: [200] }),
             listCertificateTypes: () => Promise.resolve({ method: 'GET', path: '/api/certificate-types', ok: [200] }),
-            issueCertificate: () => Promise.resolve({ method: 'POST', path: '/api/certificates', body: { typeCode: 'SENIOR_CARE_CARD', ...SENIOR(`1101051990${String(n).padStart(8, '0')}`, 'Matrix') }, headers: idem(), ok: [201] }),
+            issueCertificate: () => Promise.resolve({ method: 'POST', path: '/api/certificates', body: { typeCode: 'SENIOR_CARE_CARD', ...SENIOR(residentId(`1101051990${String(n).padStart(7, '0')}`), 'Matrix') }, headers: idem(), ok: [201] }),
             getCertificate: () => Promise.resolve({ method: 'GET', path: `/api/certificates/${certificateId}`, ok: [200] }),
             verifyCertificate: () => Promise.resolve({ method: 'POST', path: '/api/verify', body: matrixDocs[0], ok: [200] }),
             getPublicConfig: () => Promise.resolve({ method: 'GET', path: '/api/public/config', ok: [200] }),
@@ -706,7 +722,7 @@ describe('e-certificates end to end (issue 7)', function () {
             changeCertificateStatus: () => Promise.resolve({ method: 'POST', path: `/api/certificates/${certificateId}/status`, body: { action: 'suspend', reasonCode: 'UNDER_REVIEW', reasonText: '' }, headers: idem(), ok: [200] }),
             getCertificatePdf: async (token) => ({ method: 'GET', path: `/api/certificates/${token === tokens.get('officer') || token === undefined ? certificateId : await ownCertificate(token)}/document.pdf`, ok: [200] }),
             getCertificatePng: async (token) => ({ method: 'GET', path: `/api/certificates/${token === tokens.get('officer') || token === undefined ? certificateId : await ownCertificate(token)}/document.png`, ok: [200] }),
-            issueCertificateBatch: () => Promise.resolve({ method: 'POST', path: '/api/certificate-batches', body: { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR(`1101051991${String(n).padStart(8, '0')}`, 'Matrix')] }, headers: idem(), ok: [200] }),
+            issueCertificateBatch: () => Promise.resolve({ method: 'POST', path: '/api/certificate-batches', body: { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR(residentId(`1101051991${String(n).padStart(7, '0')}`), 'Matrix')] }, headers: idem(), ok: [200] }),
             getCertificateBatch: () => Promise.resolve({ method: 'GET', path: `/api/certificate-batches/${matrixBatch.batchId}`, ok: [200] }),
             getCertificateBatchDocuments: () => Promise.resolve({ method: 'GET', path: `/api/certificate-batches/${matrixBatch.batchId}/documents`, ok: [200] }),
             changeCertificateBatchStatus: () => Promise.resolve({ method: 'POST', path: `/api/certificate-batches/${matrixBatch.batchId}/status`, body: { action: 'suspend', reasonCode: 'UNDER_REVIEW', reasonText: '' }, headers: idem(), ok: [200] }),

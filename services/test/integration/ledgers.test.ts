@@ -31,7 +31,7 @@ interface Issued {
 
 const SENIOR_CARD = {
   typeCode: 'SENIOR_CARE_CARD',
-  holder: { idNumber: '110101195001011234', name: 'Wang Fang' },
+  holder: { idNumber: '110101195001011239', name: 'Wang Fang' },
   fields: { eligibleFrom: '2025-01-01', greenLane: true },
 };
 

@@ -1,5 +1,6 @@
 /** Ledger records and events as the chaincode writes them, for projection and service tests. */
 import type { ProjectedEvent } from '../../src/workers/certificate-projection';
+import { idCheckDigit } from '../../src/domain/identity-number';
 
 export const TYPE = {
   code: 'SENIOR_CARE_CARD',
@@ -44,4 +45,9 @@ export function record(id: string, overrides: Record<string, unknown> = {}): Rec
 
 export function event(eventName: string, payload: unknown, blockNumber: number, transactionId: string): ProjectedEvent {
   return { eventName, blockNumber, transactionId, payload: Buffer.from(JSON.stringify(payload)) };
+}
+
+/** An 18-digit resident identity number from its first 17 digits, with its GB 11643 check digit. */
+export function residentId(first17: string): string {
+  return `${first17}${idCheckDigit(first17)}`;
 }

@@ -15,7 +15,7 @@ import { ScriptedEvmLedger, ScriptedFabricLedger } from '../support/fake-ledgers
 import { TYPE, event, record } from '../support/fixtures';
 
 const officer = { userId: 'officer-civil-affairs', roles: ['officer' as const], org: 'CivilAffairsMSP' };
-const input = { typeCode: 'SENIOR_CARE_CARD', holder: { idNumber: '110101195001011234', name: 'Wang Fang' }, fields: { eligibleFrom: '2025-01-01' } };
+const input = { typeCode: 'SENIOR_CARE_CARD', holder: { idNumber: '110101195001011239', name: 'Wang Fang' }, fields: { eligibleFrom: '2025-01-01' } };
 
 function handle(resumed: Record<string, unknown> | null): IdempotencyHandle & { saved: Record<string, unknown>[] } {
   const saved: Record<string, unknown>[] = [];

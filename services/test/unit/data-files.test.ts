@@ -50,7 +50,7 @@ describe('files created once in the data directory (unit)', () => {
     const file = path.join(dir, 'subject-ref.key');
     const [a, b] = await Promise.all([loadOrCreateSecret(file), loadOrCreateSecret(file)]);
     expect(a).to.equal(b).and.to.have.length(64);
-    expect(subjectRefOf(a, '110101195001011234')).to.equal(subjectRefOf(await loadOrCreateSecret(file), '110101195001011234'));
+    expect(subjectRefOf(a, '110101195001011239')).to.equal(subjectRefOf(await loadOrCreateSecret(file), '110101195001011239'));
     writeFileSync(file, 'short\n');
     let failure: unknown;
     await loadOrCreateSecret(file).catch((err: unknown) => {

@@ -157,7 +157,7 @@ describe('verification: document format', () => {
   it('reports every bad row and wraps nothing when one row is bad', async () => {
     const drafts = [
       residenceDraft(1),
-      residenceDraft(2, { subjectRef: '110101199003071234' }),
+      residenceDraft(2, { subjectRef: '110101199003071233' }),
       residenceDraft(3, { validFrom: '2025-01-01' }),
       residenceDraft(4, { fields: { holderName: 'A', community: 'C', address: '', birthDate: '1950-02-30', extra: 'x' } }),
       residenceDraft(5, { typeCode: 'UNKNOWN_TYPE' }),

@@ -651,7 +651,7 @@ export interface components {
         IssueCertificateRequest: {
             typeCode: string;
             holder: {
-                /** @description Identity number; only its keyed hash (subjectRef) reaches a ledger */
+                /** @description Identity number; only its keyed hash (subjectRef) reaches a ledger. An 18-character resident identity number must have a matching GB 11643 check digit */
                 idNumber: string;
                 /** @description Holder's name, written into the document's holderName field */
                 name: string;
@@ -772,7 +772,7 @@ export interface components {
             batchId?: string;
             items: {
                 holder: {
-                    /** @description Identity number; only its keyed hash (subjectRef) reaches a ledger */
+                    /** @description Identity number; only its keyed hash (subjectRef) reaches a ledger. An 18-character resident identity number must have a matching GB 11643 check digit */
                     idNumber: string;
                     /** @description Holder's name, written into the document's holderName field */
                     name: string;

@@ -196,6 +196,7 @@ export const en = {
     submitting: 'Issuing… (waiting for the ledger to commit)',
     missing: '{field} is required.',
     tooLong: '{field} is at most {max} characters.',
+    idCheckDigit: 'The last character of this 18-digit identity number (its check digit) does not match the others: check the number for a typo.',
     pastDate: 'The end of validity must be after today.',
     beyondValidity: 'This type is valid for at most {days} days: choose {latest} or earlier.',
     notNumber: '{field} must be a number.',

@@ -193,6 +193,7 @@ export const zhCN: Messages = {
     submitting: '正在签发…（等待账本确认）',
     missing: '请填写{field}。',
     tooLong: '{field}最多 {max} 个字符。',
+    idCheckDigit: '该 18 位身份号码的最后一位（校验码）与前面各位不符，请检查是否输错。',
     pastDate: '有效期截止日期必须晚于今天。',
     beyondValidity: '此类证照有效期最长 {days} 天，请选择 {latest} 或更早的日期。',
     notNumber: '{field}应为数字。',

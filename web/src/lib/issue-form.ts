@@ -3,6 +3,7 @@
 // field's declared type. Pure, so the rules are unit-tested; the API validates again and its
 // answer is final.
 import type { CertificateType, FieldDefinition, IssueCertificateRequest } from '../api/client';
+import { hasWrongCheckDigit } from '../../../services/src/domain/identity-number';
 import type { Message, MessageKey } from '../i18n/translate';
 
 /**
@@ -125,7 +126,7 @@ function checkField(field: FieldDefinition, value: string | boolean | undefined)
  */
 export function validateIssueForm(values: IssueFormValues, type: CertificateType, today: string): IssueFormErrors {
   const errors: IssueFormErrors = {};
-  const idNumber = checkText(values.idNumber, { key: 'issue.idNumber' }, true, ID_NUMBER_MAX);
+  const idNumber = checkText(values.idNumber, { key: 'issue.idNumber' }, true, ID_NUMBER_MAX) ?? (hasWrongCheckDigit(values.idNumber) ? { key: 'issue.idCheckDigit' } : undefined);
   if (idNumber !== undefined) errors.idNumber = idNumber;
   const holderName = checkText(values.holderName, { key: 'issue.holderName' }, true, HOLDER_NAME_MAX);
   if (holderName !== undefined) errors.holderName = holderName;

@@ -61,7 +61,7 @@ describe('web: portal in a browser (contract stub API)', function () {
 
   async function issueOne(): Promise<void> {
     await page.getByLabel('Certificate type').selectOption({ label: 'Elderly preferential card' });
-    await page.getByLabel('Identity number').fill('110101195001011234');
+    await page.getByLabel('Identity number').fill('110101195001011239');
     await page.getByLabel('Full name').fill('Wang Fang');
     await page.getByLabel('Year of birth').fill('1950');
     await page.getByRole('button', { name: 'Issue certificate' }).click();
@@ -229,7 +229,7 @@ describe('web: portal in a browser (contract stub API)', function () {
       expect(call?.headers.authorization).to.match(/^Bearer /);
       expect(JSON.parse(call?.body ?? '')).to.deep.equal({
         typeCode: 'ELDERLY_PREFERENTIAL',
-        holder: { idNumber: '110101195001011234', name: 'Wang Fang' },
+        holder: { idNumber: '110101195001011239', name: 'Wang Fang' },
         fields: { birthYear: 1950, livesAlone: false },
       });
       const receipt = [...stub.issued.values()][0];
