@@ -289,10 +289,11 @@ async function main(): Promise<void> {
       const stack = await startLedgerStack();
       closeStack = () => stack.close();
       const db = option('db') ?? 'pglite';
+      const available = testBackends();
       const backends: Record<string, TestBackend | undefined> = {
         pglite: pgliteOnDisk,
-        'pglite-memory': testBackends().find((b) => b.name === 'PGlite'),
-        postgres: testBackends().find((b) => b.name === 'PostgreSQL'),
+        'pglite-memory': available.find((b) => b.name === 'PGlite'),
+        postgres: available.find((b) => b.name === 'PostgreSQL'),
       };
       const backend = backends[db];
       if (backend === undefined) throw new Error(`no ${db} read model: --db pglite (on disk, as npm start), pglite-memory, or postgres (needs TEST_DATABASE_URL)`);

@@ -181,11 +181,11 @@ export async function runFloorLoads(tool: LoadTool, loads: readonly Omit<LoadOpt
     ]);
     const { port } = JSON.parse(listening) as { port: number };
     const url = `http://127.0.0.1:${String(port)}/floor`;
-    const [first, ...rest] = loads;
+    const [first] = loads;
     if (first === undefined) return [];
     await runLoad(tool, { ...first, rate: undefined, url, durationS: warmupS });
     const results: LoadResult[] = [];
-    for (const options of [first, ...rest]) results.push(await runLoad(tool, { ...options, url }));
+    for (const options of loads) results.push(await runLoad(tool, { ...options, url }));
     return results;
   } finally {
     child.stdin.end();

@@ -19,13 +19,13 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
 const LOST_CHARACTERS =
   'holds U+FFFD, a character lost in decoding: send UTF-8 (in Excel, save as "CSV UTF-8"), or name the encoding, e.g. Content-Type: text/csv; charset=gb18030';
 
+/** Whether no character of `text` was lost in decoding. */
+function intact(text: string): boolean {
+  return !text.includes(REPLACEMENT_CHARACTER);
+}
+
 function decodedText(max: number): z.ZodString {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((text) => !text.includes(REPLACEMENT_CHARACTER), LOST_CHARACTERS);
+  return z.string().trim().min(1).max(max).refine(intact, LOST_CHARACTERS);
 }
 
 /** The holder: only the keyed hash of the identity number reaches a ledger. */
@@ -36,14 +36,7 @@ export const HolderSchema = z.strictObject({
   name: decodedText(100).meta({ description: "Holder's name, written into the document's holderName field" }),
 });
 
-const FieldValue = z.union([
-  z
-    .string()
-    .max(500)
-    .refine((text) => !text.includes(REPLACEMENT_CHARACTER), LOST_CHARACTERS),
-  z.number(),
-  z.boolean(),
-]);
+const FieldValue = z.union([z.string().max(500).refine(intact, LOST_CHARACTERS), z.number(), z.boolean()]);
 
 /** The type's field values by key (at most 64). */
 export const FieldValuesSchema = z

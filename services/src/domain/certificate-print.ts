@@ -95,7 +95,7 @@ function display(value: unknown): string {
  * @param font - a TrueType/OpenType file (see {@link certificateFont}).
  * @throws when the font file cannot be read or is not a font.
  */
-export async function certificatePdf(document: CertificateDocument, type: LedgerCertificateType | undefined, qrPayload: string, font: FontChoice = DEFAULT_CERTIFICATE_FONT): Promise<Buffer> {
+export async function certificatePdf(document: CertificateDocument, type: LedgerCertificateType | undefined, qrPayload: string, font: FontChoice): Promise<Buffer> {
   const qr = await qrPng(qrPayload);
   const pdf = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `${type?.name ?? 'Certificate'} ${document.id}`, Producer: 'Community Trust Ledger' } });
   const chunks: Buffer[] = [];

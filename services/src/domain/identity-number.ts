@@ -9,6 +9,11 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_DIGITS = '10X98765432';
 
+/** An identity number as the services compare it: no white space, a final x upper-case. */
+export function normaliseIdNumber(idNumber: string): string {
+  return idNumber.replace(/\s+/g, '').toUpperCase();
+}
+
 /**
  * The check digit of the first 17 digits of a resident identity number.
  *
@@ -26,6 +31,6 @@ export function idCheckDigit(first17: string): string {
  * whose check digit does not match. Other documents (passports, old 15-digit numbers) are not.
  */
 export function hasWrongCheckDigit(idNumber: string): boolean {
-  const id = idNumber.replace(/\s+/g, '').toUpperCase();
+  const id = normaliseIdNumber(idNumber);
   return /^\d{17}[\dX]$/.test(id) && idCheckDigit(id.slice(0, 17)) !== id.charAt(17);
 }

@@ -5,15 +5,14 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createOnce } from '../config/data-files';
+import { normaliseIdNumber } from './identity-number';
 
-/** Identity numbers differ in spacing and the case of a final X; the reference must not. */
-function normalise(idNumber: string): string {
-  return idNumber.replace(/\s+/g, '').toUpperCase();
-}
-
-/** The subjectRef of an identity number: `0x` + 64 lowercase hex. */
+/**
+ * The subjectRef of an identity number: `0x` + 64 lowercase hex. Numbers that differ only in
+ * spacing or the case of a final X give the same reference.
+ */
 export function subjectRefOf(secret: string, idNumber: string): string {
-  return `0x${createHmac('sha256', secret).update(normalise(idNumber), 'utf8').digest('hex')}`;
+  return `0x${createHmac('sha256', secret).update(normaliseIdNumber(idNumber), 'utf8').digest('hex')}`;
 }
 
 /**

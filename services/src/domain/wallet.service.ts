@@ -49,8 +49,8 @@ export interface WalletServiceDependencies {
   readonly secret: string;
   /** Organisations that exist (consent audiences). */
   readonly organisations: ReadonlySet<string>;
-  /** Font for printed certificates; the bundled Noto Sans SC when absent. */
-  readonly font?: FontChoice | undefined;
+  /** Font for printed certificates (`certificateFont`, opened at start). */
+  readonly font: FontChoice;
 }
 
 const SHARE_PATH = '/s/';
