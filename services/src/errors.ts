@@ -4,6 +4,7 @@
  * that clients branch on and the HTTP status it maps to. Messages are written for the client
  * and must never contain personal data, tokens or internals.
  */
+import type { IssueCode, IssueParams } from './verification/issue-codes';
 
 /** Extra members an error adds to its problem+json body (RFC 9457 extension members). */
 export type ProblemExtensions = Readonly<Record<string, unknown>>;
@@ -39,7 +40,12 @@ export class AppError extends Error {
 export interface ValidationIssue {
   /** Where in the request: `body.holder.name`, `query.minBlock`, `header.idempotency-key`. */
   readonly path: string;
+  /** In English, for people reading the answer. */
   readonly message: string;
+  /** What is wrong, for clients that word it themselves (absent when no code fits). */
+  readonly code?: IssueCode;
+  /** Values the client's wording of `code` needs, e.g. `{ max: 100 }`. */
+  readonly params?: IssueParams;
 }
 
 /** The request does not match its schema (wrong type, unknown field, missing value). */

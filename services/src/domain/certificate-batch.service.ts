@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError, type ValidationIssue } from '../errors';
 import type { IdempotencyHandle } from '../http/app';
 import type { EmitLine } from '../http/route';
 import type { Principal } from '../identity/principal';
@@ -19,8 +19,9 @@ import { ChaincodeRejectedError } from '../ledger/ledger-errors';
 import { AnchorRepository } from '../repositories/anchor.repository';
 import { CertificateRepository } from '../repositories/certificate.repository';
 import { DocumentRepository, type BatchPlan, type NewDocument, type RecordedPart } from '../repositories/document.repository';
+import { issuesOf } from '../validation-issues';
 import { BatchError, draftProblems, wrapBatch, type CertificateDraft, type CertificateTypeDefinition } from '../verification';
-import { DAY_MS, HOLDER_NAME_FIELD, isoSeconds, nowSeconds, type CertificateServiceDependencies } from './certificate.service';
+import { HOLDER_NAME_FIELD, holderAndValidity, isoSeconds, nowSeconds, type CertificateServiceDependencies } from './certificate.service';
 import { FieldValuesSchema, HolderSchema } from './certificate-input';
 import { actorFor } from './ledger-actor';
 import { LedgerBatchSchema, parseLedgerJson, type LedgerCertificateType } from './ledger-models';
@@ -41,10 +42,8 @@ const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,100}$/;
 const TYPE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** One row problem, 1-based (`row` 0 is the CSV header or the request as a whole). */
-export interface RowProblem {
+export interface RowProblem extends ValidationIssue {
   readonly row: number;
-  readonly path: string;
-  readonly message: string;
 }
 
 /** One item of a JSON batch. */
@@ -134,24 +133,24 @@ function itemsFromCsv(text: string, type: LedgerCertificateType | undefined): { 
   } catch (err) {
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines;
-      return { items: [], problems: [{ row: line === undefined ? 0 : Math.max(0, line - 1), path: 'csv', message: err.message }] };
+      return { items: [], problems: [{ row: line === undefined ? 0 : Math.max(0, line - 1), path: 'csv', message: err.message, code: 'CSV_SYNTAX' }] };
     }
     throw err;
   }
   const [header, ...rows] = records;
-  if (header === undefined) return { items: [], problems: [{ row: 0, path: 'csv', message: 'is empty: send a header row and one row per certificate' }] };
+  if (header === undefined) return { items: [], problems: [{ row: 0, path: 'csv', message: 'is empty: send a header row and one row per certificate', code: 'CSV_EMPTY' }] };
   const problems: RowProblem[] = [];
-  if (header[0] !== 'idNumber' || header[1] !== 'name') problems.push({ row: 0, path: 'header', message: 'must start with idNumber,name' });
+  if (header[0] !== 'idNumber' || header[1] !== 'name') problems.push({ row: 0, path: 'header', message: 'must start with idNumber,name', code: 'CSV_HEADER_START' });
   const fieldKeys = header.slice(2).filter((k) => k !== 'validUntil');
   const seen = new Set<string>();
   for (const key of header) {
-    if (seen.has(key)) problems.push({ row: 0, path: `header.${key}`, message: 'appears twice' });
+    if (seen.has(key)) problems.push({ row: 0, path: `header.${key}`, message: 'appears twice', code: 'CSV_COLUMN_TWICE' });
     seen.add(key);
   }
   if (type !== undefined) {
     for (const key of fieldKeys) {
-      if (key === HOLDER_NAME_FIELD) problems.push({ row: 0, path: `header.${key}`, message: 'comes from the name column; do not send it twice' });
-      else if (!type.fields.some((f) => f.key === key)) problems.push({ row: 0, path: `header.${key}`, message: `is not a field of type ${type.code}` });
+      if (key === HOLDER_NAME_FIELD) problems.push({ row: 0, path: `header.${key}`, message: 'comes from the name column; do not send it twice', code: 'NAME_TWICE' });
+      else if (!type.fields.some((f) => f.key === key)) problems.push({ row: 0, path: `header.${key}`, message: `is not a field of type ${type.code}`, code: 'NOT_IN_TYPE', params: { type: type.code } });
     }
   }
   if (problems.length > 0) return { items: [], problems };
@@ -178,22 +177,22 @@ function itemsFromCsv(text: string, type: LedgerCertificateType | undefined): { 
 export function readBatchUpload(body: unknown, query: { typeCode?: string; batchId?: string }, type: (code: string) => LedgerCertificateType | undefined): BatchUpload {
   let upload: BatchUpload;
   if (typeof body === 'string') {
-    if (query.typeCode === undefined) throw new ValidationError([{ path: 'query.typeCode', message: 'is required with a text/csv body' }]);
+    if (query.typeCode === undefined) throw new ValidationError([{ path: 'query.typeCode', message: 'is required with a text/csv body', code: 'REQUIRED' }]);
     const { items, problems } = itemsFromCsv(body, type(query.typeCode));
     upload = { typeCode: query.typeCode, batchId: query.batchId, items, readProblems: problems, format: 'csv' };
   } else {
     const shape = z
       .looseObject({ typeCode: z.string().regex(TYPE_CODE, 'must be an upper-case type code'), batchId: z.string().regex(BATCH_ID, 'must be 1 to 101 letters, digits or . _ : -').optional(), items: z.array(z.unknown()).min(1, 'must hold at least one certificate') })
-      .safeParse(body);
-    if (!shape.success) throw new ValidationError(shape.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })));
+      .safeParse(body, { reportInput: true });
+    if (!shape.success) throw new ValidationError(issuesOf(shape.error, 'body'));
     const unknown = Object.keys(shape.data).filter((k) => !['typeCode', 'batchId', 'items'].includes(k));
-    if (unknown.length > 0) throw new ValidationError([{ path: 'body', message: `unknown fields: ${unknown.join(', ')}` }]);
+    if (unknown.length > 0) throw new ValidationError([{ path: 'body', message: `unknown fields: ${unknown.join(', ')}`, code: 'UNKNOWN_FIELDS', params: { keys: unknown.join(', ') } }]);
     upload = { typeCode: shape.data.typeCode, batchId: shape.data.batchId, items: shape.data.items, readProblems: [], format: 'json' };
   }
   if (upload.items.length > MAX_BATCH_ITEMS) {
     throw new AppError(413, 'BATCH.TOO_LARGE', `The batch has ${String(upload.items.length)} certificates; at most ${String(MAX_BATCH_ITEMS)} are issued under one root. Split it; nothing was issued.`);
   }
-  if (upload.items.length === 0 && upload.readProblems.length === 0) throw new ValidationError([{ path: 'body', message: 'holds no certificates' }]);
+  if (upload.items.length === 0 && upload.readProblems.length === 0) throw new ValidationError([{ path: 'body', message: 'holds no certificates', code: 'TOO_FEW', params: { min: 1 } }]);
   return upload;
 }
 
@@ -259,35 +258,19 @@ export class CertificateBatchService {
     const drafts: CertificateDraft[] = [];
     const typeMap = new Map<string, CertificateTypeDefinition>([[type.code, type]]);
     const validFrom = nowSeconds();
-    const hasHolderName = type.fields.some((f) => f.key === HOLDER_NAME_FIELD);
     const issuer = { mspId: org, name: this.deps.organisationNames.get(org) ?? org };
     const seen = new Map<string, number>();
     const duplicates: RowProblem[] = [];
     items.forEach((raw, index) => {
       const row = index + 1;
-      const parsed = BatchItemSchema.safeParse(raw);
+      const parsed = BatchItemSchema.safeParse(raw, { reportInput: true });
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          problems.push({ row, path: issue.path.map(String).join('.') || '(row)', message: issue.code === 'unrecognized_keys' ? `unknown fields: ${issue.keys.join(', ')}` : issue.message });
-        }
+        for (const issue of issuesOf(parsed.error, '')) problems.push({ ...issue, row, path: issue.path === '' ? '(row)' : issue.path });
         return;
       }
       const item: BatchItem = parsed.data;
-      const fields: Record<string, string | number | boolean> = { ...item.fields };
-      if (hasHolderName) {
-        if (Object.hasOwn(fields, HOLDER_NAME_FIELD)) problems.push({ row, path: `fields.${HOLDER_NAME_FIELD}`, message: 'comes from holder.name; do not send it twice' });
-        fields[HOLDER_NAME_FIELD] = item.holder.name;
-      }
-      let validUntil: string | null = null;
-      if (item.validUntil !== undefined) {
-        const until = Date.parse(item.validUntil);
-        if (until <= validFrom.getTime()) problems.push({ row, path: 'validUntil', message: 'must be in the future' });
-        else if (type.validityDays > 0 && until > validFrom.getTime() + type.validityDays * DAY_MS) {
-          problems.push({ row, path: 'validUntil', message: `must be within the type's validity of ${String(type.validityDays)} days` });
-        } else validUntil = isoSeconds(new Date(Math.floor(until / 1000) * 1000));
-      } else if (type.validityDays > 0) {
-        validUntil = isoSeconds(new Date(validFrom.getTime() + type.validityDays * DAY_MS));
-      }
+      const { fields, validUntil, issues } = holderAndValidity(type, { holderName: item.holder.name, fields: item.fields, validUntil: item.validUntil }, validFrom);
+      for (const issue of issues) problems.push({ ...issue, row });
       const subjectRef = subjectRefOf(this.deps.subjectRefSecret, item.holder.idNumber);
       const draft: CertificateDraft = {
         certificateId: `${batchId}-${String(row).padStart(5, '0')}`,
@@ -298,11 +281,11 @@ export class CertificateBatchService {
         validUntil,
         fields,
       };
-      for (const p of draftProblems(draft, typeMap, index)) problems.push({ row, path: p.path, message: p.message });
+      for (const { index: _index, ...issue } of draftProblems(draft, typeMap, index)) problems.push({ ...issue, row });
       const key = canonicalize({ subjectRef, typeCode: type.code, fields }) ?? '';
       const first = seen.get(key);
       if (first === undefined) seen.set(key, row);
-      else duplicates.push({ row, path: '(row)', message: `the same holder, type and fields as row ${String(first)}` });
+      else duplicates.push({ row, path: '(row)', message: `the same holder, type and fields as row ${String(first)}`, code: 'DUPLICATE_ROW', params: { row: first } });
       drafts.push(draft);
     });
     if (problems.length > 0) throw invalidRows(problems, items.length);
@@ -331,7 +314,7 @@ export class CertificateBatchService {
     try {
       wrapped = await wrapBatch(drafts, { anchor: { chainId: deployment.chainId, trustAnchor: deployment.trustAnchor.address }, types: [type] });
     } catch (err) {
-      if (err instanceof BatchError && err.rows.length > 0) throw invalidRows(err.rows.map((r) => ({ row: r.index + 1, path: r.path, message: r.message })), drafts.length);
+      if (err instanceof BatchError && err.rows.length > 0) throw invalidRows(err.rows.map(({ index, ...issue }) => ({ ...issue, row: index + 1 })), drafts.length);
       throw err;
     }
     const partSize = this.partSizeFor(drafts);

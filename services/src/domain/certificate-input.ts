@@ -10,6 +10,7 @@
  * (see identity-number.ts).
  */
 import { z } from 'zod';
+import { refinement } from '../validation-issues';
 import { hasWrongCheckDigit } from './identity-number';
 
 /** U+FFFD, which decoders put where bytes were not valid in the encoding they assumed. */
@@ -25,18 +26,21 @@ function intact(text: string): boolean {
 }
 
 function decodedText(max: number): z.ZodString {
-  return z.string().trim().min(1).max(max).refine(intact, LOST_CHARACTERS);
+  return z.string().trim().min(1).max(max).refine(intact, refinement('LOST_CHARACTERS', LOST_CHARACTERS));
 }
 
 /** The holder: only the keyed hash of the identity number reaches a ledger. */
 export const HolderSchema = z.strictObject({
   idNumber: decodedText(64)
-    .refine((id) => !hasWrongCheckDigit(id), 'is an 18-character resident identity number whose check digit (the last character) does not match (GB 11643): check it for a typo')
+    .refine(
+      (id) => !hasWrongCheckDigit(id),
+      refinement('ID_CHECK_DIGIT', 'is an 18-character resident identity number whose check digit (the last character) does not match (GB 11643): check it for a typo'),
+    )
     .meta({ description: 'Identity number; only its keyed hash (subjectRef) reaches a ledger. An 18-character resident identity number must have a matching GB 11643 check digit' }),
   name: decodedText(100).meta({ description: "Holder's name, written into the document's holderName field" }),
 });
 
-const FieldValue = z.union([z.string().max(500).refine(intact, LOST_CHARACTERS), z.number(), z.boolean()]);
+const FieldValue = z.union([z.string().max(500).refine(intact, refinement('LOST_CHARACTERS', LOST_CHARACTERS)), z.number(), z.boolean()]);
 
 /** The type's field values by key (at most 64). */
 export const FieldValuesSchema = z

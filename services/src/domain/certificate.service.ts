@@ -84,6 +84,48 @@ export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** What a request's holder name and validity end make of a certificate, or what is wrong with them. */
+export interface HolderAndValidity {
+  /** The type's field values, with the holder's name in its field when the type has one. */
+  readonly fields: Record<string, string | number | boolean>;
+  /** The end of validity (to the second); null: it does not expire. */
+  readonly validUntil: string | null;
+  /** Problems, each at its path relative to the certificate request (`validUntil`, `fields.holderName`). */
+  readonly issues: readonly ValidationIssue[];
+}
+
+/**
+ * Puts the holder's name into its field and works out the end of validity: the requested end
+ * (in the future, within the type's validity) or the type's default. One rule for a single
+ * certificate and every row of a batch.
+ */
+export function holderAndValidity(
+  type: Pick<LedgerCertificateType, 'fields' | 'validityDays'>,
+  request: { readonly holderName: string; readonly fields: Readonly<Record<string, string | number | boolean>>; readonly validUntil: string | undefined },
+  validFrom: Date,
+): HolderAndValidity {
+  const issues: ValidationIssue[] = [];
+  const fields = { ...request.fields };
+  if (type.fields.some((f) => f.key === HOLDER_NAME_FIELD)) {
+    if (Object.hasOwn(fields, HOLDER_NAME_FIELD)) {
+      issues.push({ path: `fields.${HOLDER_NAME_FIELD}`, message: 'comes from holder.name; do not send it twice', code: 'NAME_TWICE' });
+    }
+    fields[HOLDER_NAME_FIELD] = request.holderName;
+  }
+  let validUntil: string | null = null;
+  const latest = type.validityDays > 0 ? validFrom.getTime() + type.validityDays * DAY_MS : undefined;
+  if (request.validUntil !== undefined) {
+    const until = Date.parse(request.validUntil);
+    if (until <= validFrom.getTime()) issues.push({ path: 'validUntil', message: 'must be in the future', code: 'NOT_IN_FUTURE' });
+    else if (latest !== undefined && until > latest) {
+      issues.push({ path: 'validUntil', message: `must be within the type's validity of ${String(type.validityDays)} days`, code: 'BEYOND_VALIDITY', params: { days: type.validityDays } });
+    } else validUntil = isoSeconds(new Date(Math.floor(until / 1000) * 1000));
+  } else if (latest !== undefined) {
+    validUntil = isoSeconds(new Date(latest));
+  }
+  return { fields, validUntil, issues };
+}
+
 /** E-certificate rules and access checks over the Fabric port, the EVM deployment and the read model. */
 export class CertificateService {
   constructor(private readonly deps: CertificateServiceDependencies) {}
@@ -194,25 +236,10 @@ export class CertificateService {
     if (!type.allowedIssuerMsps.includes(org)) {
       throw new ForbiddenError('CERT.NOT_ALLOWED', `${org} may not issue ${type.code} certificates`);
     }
-    const issues: ValidationIssue[] = [];
-    const fields: Record<string, string | number | boolean> = { ...input.fields };
-    if (type.fields.some((f) => f.key === HOLDER_NAME_FIELD)) {
-      if (Object.hasOwn(fields, HOLDER_NAME_FIELD)) {
-        issues.push({ path: `body.fields.${HOLDER_NAME_FIELD}`, message: 'comes from holder.name; do not send it twice' });
-      }
-      fields[HOLDER_NAME_FIELD] = input.holder.name;
-    }
     const validFrom = nowSeconds();
-    let validUntil: string | null = null;
-    if (input.validUntil !== undefined) {
-      const until = Date.parse(input.validUntil);
-      if (until <= validFrom.getTime()) issues.push({ path: 'body.validUntil', message: 'must be in the future' });
-      else if (type.validityDays > 0 && until > validFrom.getTime() + type.validityDays * DAY_MS) {
-        issues.push({ path: 'body.validUntil', message: `must be within the type's validity of ${String(type.validityDays)} days` });
-      } else validUntil = isoSeconds(new Date(Math.floor(until / 1000) * 1000));
-    } else if (type.validityDays > 0) {
-      validUntil = isoSeconds(new Date(validFrom.getTime() + type.validityDays * DAY_MS));
-    }
+    const checked = holderAndValidity(type, { holderName: input.holder.name, fields: input.fields, validUntil: input.validUntil }, validFrom);
+    const { fields, validUntil } = checked;
+    const issues = checked.issues.map((issue) => ({ ...issue, path: `body.${issue.path}` }));
     if (issues.length > 0) throw new ValidationError(issues);
 
     const certificateId = `c-${randomUUID()}`;
@@ -236,7 +263,7 @@ export class CertificateService {
       return { certificateId, document, validUntil };
     } catch (err) {
       if (err instanceof BatchError && err.rows.length > 0) {
-        throw new ValidationError(err.rows.map((row) => ({ path: `body.${row.path}`, message: row.message })));
+        throw new ValidationError(err.rows.map(({ index: _index, ...issue }) => ({ ...issue, path: `body.${issue.path}` })));
       }
       throw err;
     }

@@ -18,7 +18,8 @@ import type { TokenVerifier } from '../identity/token-verifier';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { IdempotencyKeyRef, IdempotencyRepository } from '../repositories/idempotency.repository';
-import { errorMiddleware, issuesOf, problemBody, sendProblem } from './problem';
+import { issuesOf } from '../validation-issues';
+import { errorMiddleware, problemBody, sendProblem } from './problem';
 import { renderReferencePage } from './reference-page';
 import { contextOf, requestContext } from './request-context';
 import type { HandlerInput, HandlerResult, RouteDefinition } from './route';
@@ -118,7 +119,7 @@ async function authenticate(req: Request, verifier: TokenVerifier, required: boo
 
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: string, issues: ValidationIssue[]): unknown {
   if (schema === undefined) return undefined;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   issues.push(...issuesOf(result.error, where));
   return undefined;

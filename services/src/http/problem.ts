@@ -5,7 +5,9 @@
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { z } from 'zod';
-import { AppError, ValidationError, isAppError, type ValidationIssue } from '../errors';
+import { AppError, ValidationError, isAppError } from '../errors';
+import { issuesOf } from '../validation-issues';
+import { ISSUE_CODES } from '../verification/issue-codes';
 import { contextOf } from './request-context';
 
 /** The problem body every error answer carries. */
@@ -19,7 +21,15 @@ export const ProblemSchema = z
     code: z.string().meta({ description: 'Stable machine-readable code, e.g. `CERT.NOT_FOUND`' }),
     requestId: z.string(),
     errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          code: z.enum(ISSUE_CODES).optional().meta({ description: 'What is wrong, for clients that word it in their own language' }),
+          params: z.record(z.string(), z.union([z.string(), z.number()])).optional().meta({ description: 'Values the wording of `code` needs' }),
+          row: z.number().int().optional().meta({ description: 'The batch row (1-based; 0: the CSV header or the batch as a whole)' }),
+        }),
+      )
       .optional()
       .meta({ description: 'Each failed constraint of an invalid request' }),
   })
@@ -42,17 +52,6 @@ const TITLES: Readonly<Record<number, string>> = {
   503: 'Service unavailable',
   504: 'Gateway timeout',
 };
-
-/** Converts zod issues into validation issues prefixed with where they are (`body`, `query`...). */
-export function issuesOf(error: z.ZodError, where: string): ValidationIssue[] {
-  return error.issues.map((issue) => {
-    const path = [where, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return { path, message: `unknown field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}` };
-    }
-    return { path, message: issue.message };
-  });
-}
 
 /** Errors raised by Express's JSON body parser, mapped to their problems. */
 function fromBodyParser(err: unknown): AppError | undefined {

@@ -123,16 +123,22 @@ export function typeDefinitionProblems(type: CertificateTypeDefinition): string[
   return problems;
 }
 
-function fieldValueProblem(field: FieldDefinition, value: unknown): string | undefined {
+type RowIssue = Omit<BatchRowProblem, 'index' | 'path'>;
+
+function fieldValueProblem(field: FieldDefinition, value: unknown): RowIssue | undefined {
   switch (field.type) {
-    case 'string':
-      return typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT ? undefined : `must be text of 1 to ${MAX_TEXT} characters`;
+    case 'string': {
+      const message = `must be text of 1 to ${MAX_TEXT} characters`;
+      if (typeof value !== 'string') return { message, code: 'WRONG_TYPE', params: { expected: 'string' } };
+      if (value.length === 0) return { message, code: 'REQUIRED' };
+      return value.length <= MAX_TEXT ? undefined : { message, code: 'TOO_LONG', params: { max: MAX_TEXT } };
+    }
     case 'date':
-      return typeof value === 'string' && isCalendarDate(value) ? undefined : 'must be a date (YYYY-MM-DD)';
+      return typeof value === 'string' && isCalendarDate(value) ? undefined : { message: 'must be a date (YYYY-MM-DD)', code: 'NOT_A_DATE' };
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : { message: 'must be a number', code: 'NOT_A_NUMBER' };
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'must be true or false';
+      return typeof value === 'boolean' ? undefined : { message: 'must be true or false', code: 'NOT_A_BOOLEAN' };
   }
 }
 
@@ -143,8 +149,8 @@ function fieldValueProblem(field: FieldDefinition, value: unknown): string | und
  */
 export function draftProblems(draft: CertificateDraft, types: ReadonlyMap<string, CertificateTypeDefinition>, index = 0): BatchRowProblem[] {
   const problems: BatchRowProblem[] = [];
-  const add = (path: string, message: string): void => {
-    problems.push({ index, path, message });
+  const add = (path: string, message: string, reason: Omit<RowIssue, 'message'> = {}): void => {
+    problems.push({ index, path, message, ...reason });
   };
   if (typeof draft.certificateId !== 'string' || !CERTIFICATE_ID.test(draft.certificateId)) add('certificateId', 'must be 1 to 128 letters, digits or . _ : - (starting with a letter or digit)');
   if (typeof draft.issuer.mspId !== 'string' || !MSP_ID.test(draft.issuer.mspId)) add('issuer.mspId', 'is not an MSP id');
@@ -154,8 +160,8 @@ export function draftProblems(draft: CertificateDraft, types: ReadonlyMap<string
   if (from === undefined) add('validFrom', 'must be a date and time with a time zone, e.g. 2025-03-01T00:00:00Z');
   if (draft.validUntil !== undefined && draft.validUntil !== null) {
     const until = parseDateTimeStamp(draft.validUntil);
-    if (until === undefined) add('validUntil', 'must be a date and time with a time zone');
-    else if (from !== undefined && until <= from) add('validUntil', 'must be after validFrom');
+    if (until === undefined) add('validUntil', 'must be a date and time with a time zone', { code: 'NOT_A_DATETIME' });
+    else if (from !== undefined && until <= from) add('validUntil', 'must be after validFrom', { code: 'BEFORE_VALID_FROM' });
   }
   const type = types.get(draft.typeCode);
   if (type === undefined) {
@@ -165,14 +171,14 @@ export function draftProblems(draft: CertificateDraft, types: ReadonlyMap<string
   for (const field of type.fields) {
     const value = Object.hasOwn(draft.fields, field.key) ? draft.fields[field.key] : undefined;
     if (value === undefined) {
-      if (field.required) add(`fields.${field.key}`, `is required (${field.label})`);
+      if (field.required) add(`fields.${field.key}`, `is required (${field.label})`, { code: 'REQUIRED' });
       continue;
     }
     const problem = fieldValueProblem(field, value);
-    if (problem !== undefined) add(`fields.${field.key}`, problem);
+    if (problem !== undefined) problems.push({ index, path: `fields.${field.key}`, ...problem });
   }
   for (const key of Object.keys(draft.fields)) {
-    if (!type.fields.some((f) => f.key === key)) add(`fields.${key}`, `is not a field of type ${type.code}`);
+    if (!type.fields.some((f) => f.key === key)) add(`fields.${key}`, `is not a field of type ${type.code}`, { code: 'NOT_IN_TYPE', params: { type: type.code } });
   }
   return problems;
 }

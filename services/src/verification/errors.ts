@@ -5,6 +5,7 @@
  * reports failed checks); these errors are for building, disclosing and bundling, and for bad
  * options.
  */
+import type { IssueCode, IssueParams } from './issue-codes';
 
 /** Base class: a stable code, and the JSON path of the offending value when there is one. */
 export class VerificationLibraryError extends Error {
@@ -34,7 +35,12 @@ export interface BatchRowProblem {
   readonly index: number;
   /** Path inside the draft, e.g. `fields.holderName`. */
   readonly path: string;
+  /** In English. */
   readonly message: string;
+  /** What is wrong, as a stable code a client words itself. */
+  readonly code?: IssueCode;
+  /** Values the wording of `code` needs. */
+  readonly params?: IssueParams;
 }
 
 /** A batch cannot be wrapped: empty, over the limit, duplicate ids, mixed issuers, or bad rows. */

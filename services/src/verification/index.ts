@@ -70,3 +70,5 @@ export {
   VerificationOptionsError,
 } from './errors';
 export type { BatchRowProblem } from './errors';
+export { ISSUE_CODES } from './issue-codes';
+export type { IssueCode, IssueParams } from './issue-codes';

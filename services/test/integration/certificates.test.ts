@@ -318,10 +318,17 @@ describe('e-certificates end to end (issue 7)', function () {
         expect(problem.code).to.equal('BATCH.INVALID_ROWS');
         expect([...new Set(problem.errors.map((e) => e.row))]).to.deep.equal([2, 4]);
         expect(problem.errors.map((e) => e.path)).to.include.members(['holder.idNumber', 'fields.eligibleFrom', 'fields.greenLane']);
+        // Each problem names a code the portal words in the officer's language.
+        const coded = problem.errors as { row: number; path: string; code?: string }[];
+        expect(coded.map((e) => [e.row, e.path, e.code])).to.deep.include.members([
+          [2, 'holder.idNumber', 'REQUIRED'],
+          [4, 'fields.eligibleFrom', 'NOT_A_DATE'],
+          [4, 'fields.greenLane', 'NOT_A_BOOLEAN'],
+        ]);
 
         const duplicate = await post('dup', { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('11010519700101002X', 'A'), SENIOR('11010519700101002X', 'B'), SENIOR('11010519700101002X', 'A')] });
         expect([duplicate.status, (duplicate.body as { code: string }).code]).to.deep.equal([409, 'BATCH.DUPLICATE_ROWS']);
-        expect((duplicate.body as { errors: { row: number; message: string }[] }).errors[0]).to.deep.include({ row: 3 });
+        expect((duplicate.body as { errors: { row: number; message: string }[] }).errors[0]).to.deep.include({ row: 3, code: 'DUPLICATE_ROW', params: { row: 1 } });
 
         const tooMany = await post('too-many', { typeCode: 'SENIOR_CARE_CARD', items: Array.from({ length: 10_001 }, (_, i) => SENIOR(residentId(`1101051980${String(i).padStart(7, '0')}`), `P${String(i)}`)) });
         expect([tooMany.status, (tooMany.body as { code: string }).code]).to.deep.equal([413, 'BATCH.TOO_LARGE']);
@@ -332,16 +339,17 @@ describe('e-certificates end to end (issue 7)', function () {
         const csv = 'idNumber,name,eligibleFrom,greenLane\n110105197001010046,Chen Yi,2025-01-01,yes\n110105197001010046,"Unclosed,2025-01-01,no\n';
         const badCsv = await post('bad-csv', undefined, { rawBody: csv, headers: { 'content-type': 'text/csv' }, query: '?typeCode=SENIOR_CARE_CARD' });
         expect([badCsv.status, (badCsv.body as { code: string }).code]).to.deep.equal([422, 'BATCH.INVALID_ROWS']);
+        expect((badCsv.body as { errors: { path: string; code: string }[] }).errors.map((e) => [e.path, e.code])).to.deep.equal([['csv', 'CSV_SYNTAX']]);
         const badHeader = await post('bad-header', undefined, { rawBody: 'idNumber,name,shoeSize\n110105197001010046,Chen Er,42\n', headers: { 'content-type': 'text/csv' }, query: '?typeCode=SENIOR_CARE_CARD' });
         expect(badHeader.status).to.equal(422);
-        expect((badHeader.body as { errors: { row: number; path: string }[] }).errors[0]).to.deep.include({ row: 0, path: 'header.shoeSize' });
+        expect((badHeader.body as { errors: { row: number; path: string }[] }).errors[0]).to.deep.include({ row: 0, path: 'header.shoeSize', code: 'NOT_IN_TYPE', params: { type: 'SENIOR_CARE_CARD' } });
         const badCsvRow = await post('bad-csv-row', undefined, {
           rawBody: 'idNumber,name,eligibleFrom,greenLane\n110105197001010046,Chen San,2025-01-01,yes\n110105197001010046,Chen Si,not a date,yes\n',
           headers: { 'content-type': 'text/csv' },
           query: '?typeCode=SENIOR_CARE_CARD',
         });
         expect(badCsvRow.status).to.equal(422);
-        expect((badCsvRow.body as { errors: { row: number; path: string }[] }).errors).to.deep.equal([{ row: 2, path: 'fields.eligibleFrom', message: (badCsvRow.body as { errors: { message: string }[] }).errors[0]?.message }]);
+        expect((badCsvRow.body as { errors: { row: number; path: string }[] }).errors).to.deep.equal([{ row: 2, path: 'fields.eligibleFrom', message: 'must be a date (YYYY-MM-DD)', code: 'NOT_A_DATE' }]);
         const usedId = await post('used-id', { typeCode: 'SENIOR_CARE_CARD', batchId: batch.batchId, items: [SENIOR('110105197001010054', 'A')] });
         expect([usedId.status, (usedId.body as { code: string }).code]).to.deep.equal([409, 'BATCH.ID_USED']);
 
@@ -379,6 +387,7 @@ describe('e-certificates end to end (issue 7)', function () {
           [2, 'holder.name'],
         ]);
         expect(errors[0]?.message).to.include('U+FFFD').and.include('charset=gb18030');
+        expect(errors.map((e) => (e as { code?: string }).code)).to.deep.equal(['LOST_CHARACTERS', 'LOST_CHARACTERS']);
         expect([await count(db, 'certificates'), await count(db, 'certificate_documents')]).to.deep.equal(before);
 
         const named = await api(t.url, 'POST', '/api/certificate-batches?typeCode=SENIOR_CARE_CARD', { token: officer, headers: { ...key('gbk'), 'content-type': 'text/csv; charset=gb18030' }, rawBody: gbk });
@@ -415,7 +424,7 @@ describe('e-certificates end to end (issue 7)', function () {
         const single = await api(t.url, 'POST', '/api/certificates', { token: officer, headers: key('check-digit-single'), body: { typeCode: 'SENIOR_CARE_CARD', ...SENIOR(mistyped, 'Zhou Yi') } });
         expect(single.status, single.text).to.equal(400);
         expect((single.body as { errors: { path: string; message: string }[] }).errors).to.deep.equal([
-          { path: 'body.holder.idNumber', message: 'is an 18-character resident identity number whose check digit (the last character) does not match (GB 11643): check it for a typo' },
+          { path: 'body.holder.idNumber', message: 'is an 18-character resident identity number whose check digit (the last character) does not match (GB 11643): check it for a typo', code: 'ID_CHECK_DIGIT' },
         ]);
         const batchRow = await api(t.url, 'POST', '/api/certificate-batches', { token: officer, headers: key('check-digit-batch'), body: { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR(residentId('11010519560606006'), 'Zhou Er'), SENIOR(mistyped, 'Zhou San')] } });
         expect([batchRow.status, (batchRow.body as { code: string }).code]).to.deep.equal([422, 'BATCH.INVALID_ROWS']);

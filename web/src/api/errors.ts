@@ -11,9 +11,14 @@ export const CLIENT_CODES = {
 /** One field-level complaint, when the API lists them. */
 export interface FieldProblem {
   readonly path: string;
+  /** The API's English wording. */
   readonly message: string;
   /** The row of a batch the problem is in, when the API names one (BATCH.INVALID_ROWS). */
   readonly row?: number;
+  /** What is wrong as the API's issue code, which the portal words in the person's language. */
+  readonly code?: string;
+  /** Values for that wording (numbers and short texts only). */
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /** An API call that did not succeed. `status` is 0 when no HTTP answer arrived. */
@@ -55,6 +60,16 @@ function stringField(record: Record<string, unknown>, key: string): string | und
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/** The string and number members of an issue's `params`; anything else the API might send is dropped. */
+function paramsOf(value: unknown): Record<string, string | number> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const params: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) params[name] = v;
+  }
+  return params;
+}
+
 function fieldProblemsOf(value: unknown): FieldProblem[] {
   if (!Array.isArray(value)) return [];
   const problems: FieldProblem[] = [];
@@ -65,7 +80,17 @@ function fieldProblemsOf(value: unknown): FieldProblem[] {
     const rawPath = record.path ?? record.pointer;
     const path = Array.isArray(rawPath) ? rawPath.map(String).join('.') : typeof rawPath === 'string' ? rawPath : '';
     const row = record.row;
-    if (message !== undefined) problems.push({ path, message, ...(typeof row === 'number' && Number.isSafeInteger(row) ? { row } : {}) });
+    const code = stringField(record, 'code');
+    const params = paramsOf(record.params);
+    if (message !== undefined) {
+      problems.push({
+        path,
+        message,
+        ...(typeof row === 'number' && Number.isSafeInteger(row) ? { row } : {}),
+        ...(code === undefined ? {} : { code }),
+        ...(params === undefined ? {} : { params }),
+      });
+    }
   }
   return problems;
 }

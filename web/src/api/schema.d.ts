@@ -550,6 +550,17 @@ export interface components {
             errors?: {
                 path: string;
                 message: string;
+                /**
+                 * @description What is wrong, for clients that word it in their own language
+                 * @enum {string}
+                 */
+                code?: "REQUIRED" | "TOO_LONG" | "TOO_SHORT" | "TOO_MANY" | "TOO_FEW" | "TOO_BIG" | "TOO_SMALL" | "WRONG_TYPE" | "NOT_ALLOWED" | "BAD_FORMAT" | "NOT_A_DATETIME" | "UNKNOWN_FIELDS" | "ID_CHECK_DIGIT" | "LOST_CHARACTERS" | "NOT_IN_TYPE" | "NOT_A_DATE" | "NOT_A_NUMBER" | "NOT_A_BOOLEAN" | "NAME_TWICE" | "NOT_IN_FUTURE" | "BEYOND_VALIDITY" | "BEFORE_VALID_FROM" | "DUPLICATE_ROW" | "CSV_SYNTAX" | "CSV_EMPTY" | "CSV_HEADER_START" | "CSV_COLUMN_TWICE";
+                /** @description Values the wording of `code` needs */
+                params?: {
+                    [key: string]: string | number;
+                };
+                /** @description The batch row (1-based; 0: the CSV header or the batch as a whole) */
+                row?: number;
             }[];
         } & {
             [key: string]: unknown;

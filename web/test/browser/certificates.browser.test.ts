@@ -294,6 +294,27 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       expect(stub.certificates.batches.size).to.equal(0);
     });
 
+    it('words the refused rows in Chinese, from the codes the API sends', async () => {
+      await signInAs(/Sign in as Civil Affairs officer/);
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.goto('/officer/batch');
+      const batch = {
+        typeCode: 'RESIDENCE_PROOF',
+        items: [
+          { holder: { idNumber: '', name: 'Li Lei' }, fields: { address: '2 Harmony Road' } },
+          { holder: { idNumber: '110101195203031234', name: '王'.repeat(101) }, fields: { address: '3 Harmony Road' } },
+        ],
+      };
+      await page.getByLabel('或粘贴 CSV 或 JSON 文本').fill(JSON.stringify(batch));
+      await page.getByRole('button', { name: '预览' }).click();
+      await page.getByRole('button', { name: '签发 2 份证照' }).click();
+      const errors = page.getByRole('region', { name: '有问题的行' }).getByRole('table');
+      await errors.waitFor();
+      const rows = await errors.getByRole('row').allTextContents();
+      expect(rows.slice(1)).to.deep.equal(['1holder.idNumber为必填项', '2holder.name超过 100 个字符']);
+      expect(stub.certificates.batches.size).to.equal(0);
+    });
+
     it('shows an error line from the ledger, and sends the batch again with the same Idempotency-Key to finish it', async () => {
       stub.certificates.batchFailures = 1;
       await signInAs(/Sign in as Civil Affairs officer/);

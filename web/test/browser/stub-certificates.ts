@@ -123,8 +123,10 @@ const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(
 function issueBatch(state: CertificateState, req: IncomingMessage, body: string, caller: Caller): Reply {
   const { typeCode, items } = rowsOf(req, body);
   const errors = items.flatMap((item, index) => [
-    ...(item.holder?.idNumber ? [] : [{ row: index + 1, path: 'holder.idNumber', message: 'is required' }]),
-    ...(item.holder?.name ? [] : [{ row: index + 1, path: 'holder.name', message: 'is required' }]),
+    // The API's English message beside the code the portal words itself.
+    ...(item.holder?.idNumber ? [] : [{ row: index + 1, path: 'holder.idNumber', message: 'Too small: expected string to have >=1 characters', code: 'REQUIRED' }]),
+    ...(item.holder?.name ? [] : [{ row: index + 1, path: 'holder.name', message: 'Too small: expected string to have >=1 characters', code: 'REQUIRED' }]),
+    ...((item.holder?.name ?? '').length > 100 ? [{ row: index + 1, path: 'holder.name', message: 'Too big: expected string to have <=100 characters', code: 'TOO_LONG', params: { max: 100 } }] : []),
   ]);
   if (errors.length > 0) return problem(422, 'BATCH.INVALID_ROWS', 'Unprocessable Content', `${errors.length} rows are invalid; nothing was issued`, { errors });
   const batchId = `B-${state.batches.size + 1}`;

@@ -1,0 +1,53 @@
+// Unit tests of pure logic: API validation issues worded in the person's language by their code.
+import { expect } from 'chai';
+import { ISSUE_CODES } from '../../services/src/verification/issue-codes';
+import { apiErrorFromResponse } from '../src/api/errors';
+import { en } from '../src/i18n/en';
+import { translateMessage } from '../src/i18n/translate';
+import { zhCN } from '../src/i18n/zh-CN';
+import { issueMessage, issueText } from '../src/lib/issue-text';
+
+const PARAMS = { max: 100, min: 2, expected: 'number', values: 'low, high', keys: 'extra', type: 'SENIOR_CARE_CARD', days: 365, row: 3 };
+
+describe('web: API issues in the person’s language', () => {
+  it('words every issue code the API can send, in both languages, with every placeholder filled', () => {
+    for (const code of ISSUE_CODES) {
+      const message = issueMessage({ code, params: PARAMS });
+      expect(message, code).not.to.equal(undefined);
+      if (message === undefined) continue;
+      for (const catalogue of [en, zhCN]) {
+        const text = translateMessage(catalogue, message);
+        expect(text, code).to.match(/\S/);
+        expect(text, code).not.to.match(/\{\w+\}/);
+      }
+    }
+  });
+
+  it('words the rows of a refused batch from the problem document, in Chinese', () => {
+    const error = apiErrorFromResponse(422, {
+      code: 'BATCH.INVALID_ROWS',
+      status: 422,
+      title: 'Unprocessable content',
+      errors: [
+        { row: 2, path: 'holder.idNumber', message: 'is an 18-character resident identity number whose check digit …', code: 'ID_CHECK_DIGIT' },
+        { row: 3, path: 'holder.name', message: 'Too big: expected string to have <=100 characters', code: 'TOO_LONG', params: { max: 100, junk: { nested: true } } },
+        { row: 4, path: 'fields.count', message: 'Invalid input: expected number, received string', code: 'WRONG_TYPE', params: { expected: 'number' } },
+        { row: 5, path: 'fields.x', message: 'a problem this portal has no words for', code: 'SOME_LATER_CODE' },
+      ],
+    });
+    expect(error.fieldProblems[1]?.params).to.deep.equal({ max: 100 });
+    const texts = error.fieldProblems.map((problem) => issueText(problem, (m) => translateMessage(zhCN, m)));
+    expect(texts).to.deep.equal([
+      '是 18 位身份号码，但最后一位（校验码）与前面各位不符，请检查是否输错',
+      '超过 100 个字符',
+      '值的类型不对，应为数字',
+      'a problem this portal has no words for',
+    ]);
+    expect(issueText(error.fieldProblems[2] ?? { path: '', message: '' }, (m) => translateMessage(en, m))).to.equal('has the wrong kind of value: it should be a number');
+  });
+
+  it('keeps the API message for an issue without a code', () => {
+    expect(issueMessage({})).to.equal(undefined);
+    expect(issueText({ path: 'body', message: 'Required' }, () => 'translated')).to.equal('Required');
+  });
+});
