@@ -1,8 +1,9 @@
 /**
  * `npm run bench:devnet`: committed transactions per second and submit→commit latency with
- * two-organisation endorsement at 1, 16 and 64 concurrent clients, evaluations per second, CPU
- * time per transaction of each process, and start-up time of `npm run devnet`. Prints figures,
- * the machine and its load average; asserts nothing.
+ * two-organisation endorsement at 1, 16 and 64 concurrent clients, evaluations per second and
+ * their latency at the same levels, CPU time per transaction of each process, start-up time of
+ * `npm run devnet`, and the goals of issue 3 against the figures. Prints figures, the machine and
+ * its load average; asserts nothing.
  *
  * Environment: BENCH_DURATION_MS (per step, default 5000), BENCH_CLIENTS (default "1,16,64"),
  * BENCH_WARMUP_MS (default 3000), BENCH_EVALUATE=0 (skip evaluations), BENCH_STARTUPS (timed
@@ -74,19 +75,21 @@ async function submitLoad(clients: TestClient[], concurrency: number, durationMs
   return { tps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length, failed };
 }
 
-async function evaluateLoad(client: TestClient, concurrency: number): Promise<{ eps: number; count: number }> {
-  let count = 0;
+async function evaluateLoad(client: TestClient, concurrency: number): Promise<{ eps: number; count: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
   const until = Date.now() + DURATION_MS;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < until) {
+        const t0 = performance.now();
         await client.contract.evaluateTransaction('Get', 'bench-1-0-0');
-        count++;
+        latencies.push(performance.now() - t0);
       }
     }),
   );
-  return { eps: count / ((Date.now() - started) / 1000), count };
+  latencies.sort((a, b) => a - b);
+  return { eps: latencies.length / ((Date.now() - started) / 1000), count: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 function ticksOf(stat: string): { parent: number; ms: number } {
@@ -205,6 +208,26 @@ function perTx(ms: number, count: number): string {
   return count === 0 ? 'n/a' : (ms / count).toFixed(2);
 }
 
+/**
+ * The goals of issue 3 against this run: throughput and evaluations at the best level measured
+ * (a capacity), the p99 at every level, the median start-up.
+ */
+function printGoals(submits: readonly { concurrency: number; tps: number; p99: number }[], evaluations: readonly number[], startupMs: number): void {
+  const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'MISSED');
+  const best = (values: readonly number[]): number | undefined => (values.length === 0 ? undefined : Math.max(...values));
+  const tps = best(submits.map((r) => r.tps));
+  const eps = best(evaluations);
+  const worstP99 = submits.length === 0 ? undefined : Math.max(...submits.map((r) => r.p99));
+  const lines = [
+    ['committed tx/s, 2-org endorsement', 'goal ≥ 500', tps === undefined ? '—' : `${tps.toFixed(0)} at best`, verdict(tps === undefined ? undefined : tps >= 500)],
+    ['p99 submit → commit, every level', 'goal ≤ 250 ms', worstP99 === undefined ? '—' : `${worstP99.toFixed(1)} ms at worst`, verdict(worstP99 === undefined ? undefined : worstP99 <= 250)],
+    ['evaluations per second', 'goal ≥ 2,000', eps === undefined ? '—' : `${eps.toFixed(0)} at best`, verdict(eps === undefined ? undefined : eps >= 2_000)],
+    ['start-up of npm run devnet (median)', 'goal < 2 s', Number.isNaN(startupMs) ? '—' : `${startupMs.toFixed(0)} ms`, verdict(Number.isNaN(startupMs) ? undefined : startupMs < 2_000)],
+  ];
+  process.stdout.write('goals of issue 3:\n');
+  for (const [what, goal, measured, result] of lines) process.stdout.write(`  ${(what ?? '').padEnd(38)} ${(goal ?? '').padEnd(15)} ${(measured ?? '').padEnd(18)} ${result ?? ''}\n`);
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
   process.stdout.write(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${load()}\n`);
@@ -237,6 +260,8 @@ async function main(): Promise<void> {
     await again.stop();
   }
   const running = await startDevnetProcess(dataDir, configFile, false);
+  const submits: { concurrency: number; tps: number; p99: number }[] = [];
+  const evaluations: number[] = [];
   const clients: [TestClient, TestClient] = [
     connectClient(running.devnet, 'Org1MSP', 'user', 'asset', { nodeSigner: NODE_SIGNER }),
     connectClient(running.devnet, 'Org2MSP', 'user', 'asset', { nodeSigner: NODE_SIGNER }),
@@ -249,6 +274,7 @@ async function main(): Promise<void> {
       const server0 = cpuMs(running.pid);
       const client0 = process.cpuUsage();
       const r = await submitLoad(clients, concurrency, DURATION_MS);
+      submits.push({ concurrency, tps: r.tps, p99: r.p99 });
       const server = cpuMs(running.pid);
       const client = process.cpuUsage(client0);
       const devnetMs = server !== undefined && server0 !== undefined ? perTx(server.own - server0.own, r.count) : 'n/a';
@@ -258,16 +284,20 @@ async function main(): Promise<void> {
       );
     }
     if (EVALUATE) {
-      const server0 = cpuMs(running.pid);
-      const client0 = process.cpuUsage();
-      const { eps, count } = await evaluateLoad(clients[0], 16);
-      const server = cpuMs(running.pid);
-      const client = process.cpuUsage(client0);
-      const split =
-        server !== undefined && server0 !== undefined
-          ? `devnet ${perTx(server.own - server0.own, count)}, chaincode ${perTx(server.children - server0.children, count)}, client ${perTx((client.user + client.system) / 1000, count)}`
-          : 'n/a';
-      process.stdout.write(`evaluate/s (16 clients): ${eps.toFixed(0)}; CPU ms each: ${split}; load average ${load()}\n`);
+      process.stdout.write('clients  evaluate/s  p50 ms  p99 ms  evaluated  CPU ms each: devnet  chaincode  client  load average\n');
+      for (const concurrency of LEVELS) {
+        const server0 = cpuMs(running.pid);
+        const client0 = process.cpuUsage();
+        const r = await evaluateLoad(clients[0], concurrency);
+        const server = cpuMs(running.pid);
+        const client = process.cpuUsage(client0);
+        evaluations.push(r.eps);
+        const devnetMs = server !== undefined && server0 !== undefined ? perTx(server.own - server0.own, r.count) : 'n/a';
+        const chaincodeMs = server !== undefined && server0 !== undefined ? perTx(server.children - server0.children, r.count) : 'n/a';
+        process.stdout.write(
+          `${String(concurrency).padStart(7)}  ${r.eps.toFixed(0).padStart(10)}  ${r.p50.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${String(r.count).padStart(9)}  ${devnetMs.padStart(19)}  ${chaincodeMs.padStart(9)}  ${perTx((client.user + client.system) / 1000, r.count).padStart(6)}  ${load()}\n`,
+        );
+      }
     }
   } finally {
     for (const c of clients) c.close();
@@ -283,6 +313,7 @@ async function main(): Promise<void> {
     `start-up until ready (connection file written): first run ${first.readyMs.toFixed(0)} ms (creates crypto material${first.readyMs > 5_000 ? ', may compile dist/devnet' : ''}); ` +
       `npm run devnet afterwards: ${later}\n`,
   );
+  printGoals(submits, evaluations, percentile(sorted, 50));
   process.stdout.write(`load average after the run: ${load()}\n`);
   rmSync(dataDir, { recursive: true, force: true });
 }
