@@ -313,6 +313,15 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       const rows = await errors.getByRole('row').allTextContents();
       expect(rows.slice(1)).to.deep.equal(['1holder.idNumber为必填项', '2holder.name超过 100 个字符']);
       expect(stub.certificates.batches.size).to.equal(0);
+
+      // A problem of the whole batch, in Chinese too, with the service's words kept under it.
+      stub.certificates.batchFailures = 1;
+      await page.getByLabel('或粘贴 CSV 或 JSON 文本').fill(JSON.stringify({ typeCode: 'RESIDENCE_PROOF', items: [{ holder: { idNumber: '110101195001011234', name: 'Li Lei' }, fields: { address: '2 Harmony Road' } }] }));
+      await page.getByRole('button', { name: '预览' }).click();
+      await page.getByRole('button', { name: '签发 1 份证照' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: '暂时无法连接账本' });
+      await alert.waitFor();
+      expect(await alert.textContent()).to.contain('服务返回的说明：The ledger stopped answering');
     });
 
     it('shows an error line from the ledger, and sends the batch again with the same Idempotency-Key to finish it', async () => {
@@ -322,7 +331,13 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       await page.getByLabel('Or paste the CSV or JSON text').fill(csv);
       await page.getByRole('button', { name: 'Preview' }).click();
       await page.getByRole('button', { name: 'Issue 3 certificates' }).click();
-      await page.getByRole('alert').filter({ hasText: 'The ledger stopped answering after recording the batch' }).waitFor();
+      const alert = page.getByRole('alert').filter({ hasText: 'The ledger stopped answering after recording the batch' });
+      await alert.waitFor();
+      // The portal's words for LEDGER.UNAVAILABLE, with the service's own under them.
+      expect((await alert.locator('p').allTextContents()).slice(0, 2)).to.deep.equal([
+        'The ledger cannot be reached. Try again in a moment; nothing is lost.',
+        'From the service: The ledger stopped answering after recording the batch; send it again to finish',
+      ]);
       await page.getByRole('button', { name: 'Issue 3 certificates' }).click();
       await page.getByRole('heading', { name: '3 certificates issued' }).waitFor();
       expect(stub.certificates.batchKeys).to.have.length(2);

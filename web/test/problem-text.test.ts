@@ -1,11 +1,13 @@
-// Unit tests of pure logic: API validation issues worded in the person's language by their code.
+// Unit tests of pure logic: API problems and their validation issues worded in the person's language by their codes.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { ISSUE_CODES } from '../../services/src/verification/issue-codes';
 import { apiErrorFromResponse } from '../src/api/errors';
 import { en } from '../src/i18n/en';
 import { translateMessage } from '../src/i18n/translate';
 import { zhCN } from '../src/i18n/zh-CN';
-import { issueMessage, issueText } from '../src/lib/issue-text';
+import { issueMessage, issueText, problemMessage } from '../src/lib/problem-text';
 
 const PARAMS = { max: 100, min: 2, expected: 'number', values: 'low, high', keys: 'extra', type: 'SENIOR_CARE_CARD', days: 365, row: 3 };
 
@@ -49,5 +51,38 @@ describe('web: API issues in the person’s language', () => {
   it('keeps the API message for an issue without a code', () => {
     expect(issueMessage({})).to.equal(undefined);
     expect(issueText({ path: 'body', message: 'Required' }, () => 'translated')).to.equal('Required');
+  });
+});
+
+describe('web: API problems in the person’s language', () => {
+  it('words a problem code it knows, in both languages', () => {
+    const message = problemMessage({ code: 'LEDGER.UNAVAILABLE' });
+    expect(message).to.deep.equal({ key: 'problems.LEDGER.UNAVAILABLE' });
+    if (message === undefined) return;
+    expect(translateMessage(en, message)).to.equal('The ledger cannot be reached. Try again in a moment; nothing is lost.');
+    expect(translateMessage(zhCN, message)).to.equal('暂时无法连接账本，请稍后再试；数据不会丢失。');
+  });
+
+  it('leaves a code it does not know to the API’s own words', () => {
+    for (const code of ['CERT.SOMETHING_NEW', 'NEWDOMAIN.NOT_FOUND', 'CLIENT.NETWORK', 'HTTP.502', 'LEDGER', 'LEDGER.UNAVAILABLE.MORE', 'toString.call', '__proto__.x']) {
+      expect(problemMessage({ code }), code).to.equal(undefined);
+    }
+  });
+
+  it('words only codes the services or the chaincode can raise, so no translation is stale', () => {
+    const root = join(__dirname, '..', '..');
+    const raised = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts')) for (const m of readFileSync(path, 'utf8').matchAll(/'([A-Z][A-Z_]*\.[A-Z][A-Z_]*)'/g)) raised.add(m[1] ?? '');
+      }
+    };
+    walk(join(root, 'services', 'src'));
+    walk(join(root, 'chaincode', 'src'));
+    const worded = Object.entries(en.problems).flatMap(([domain, reasons]) => Object.keys(reasons).map((reason) => `${domain}.${reason}`));
+    expect(worded.length).to.be.above(40);
+    expect(worded.filter((code) => !raised.has(code))).to.deep.equal([]);
   });
 });

@@ -1,9 +1,11 @@
-// The wording of an API validation issue in the person's language. The API names what is wrong
-// with a stable code (services/src/verification/issue-codes.ts) beside its English message; the
-// portal words every code it knows, and shows the API's message for a code added after it was built.
+// The API's problems in the person's language. The API names what went wrong with a stable code
+// (`CERT.NOT_FOUND`; each validation issue with one of services/src/verification/issue-codes.ts)
+// beside its English message; the portal words every code it knows, and shows the API's own
+// message for a code it does not (one added after the portal was built).
 import { ISSUE_CODES, type IssueCode } from '../../../services/src/verification/issue-codes';
-import type { FieldProblem } from '../api/errors';
-import type { Message } from '../i18n';
+import type { ApiError, FieldProblem } from '../api/errors';
+import type { Message, MessageKey } from '../i18n';
+import { en } from '../i18n/en';
 
 /** The kinds of value the API names in `WRONG_TYPE`, each with its own wording. */
 const KINDS = ['string', 'number', 'boolean', 'object', 'record', 'array'] as const;
@@ -35,4 +37,12 @@ export function issueMessage(problem: Pick<FieldProblem, 'code' | 'params'>): Me
 export function issueText(problem: FieldProblem, render: (message: Message) => string): string {
   const message = issueMessage(problem);
   return message === undefined ? problem.message : render(message);
+}
+
+/** The message for a problem's code (`LEDGER.UNAVAILABLE`), or undefined when the portal does not know the code. */
+export function problemMessage(error: Pick<ApiError, 'code'>): Message | undefined {
+  const [domain, reason, ...rest] = error.code.split('.');
+  if (domain === undefined || reason === undefined || rest.length > 0) return undefined;
+  const known = Object.hasOwn(en.problems, domain) && Object.hasOwn(en.problems[domain as keyof typeof en.problems], reason);
+  return known ? { key: `problems.${domain}.${reason}` as MessageKey } : undefined;
 }
