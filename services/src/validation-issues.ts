@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ValidationIssue } from './errors';
-import { ISSUE_CODES, type IssueCode, type IssueParams } from './verification/issue-codes';
+import { isIssueCode, type IssueCode, type IssueParams } from './verification/issue-codes';
 
 /** The code and parameters of an issue. */
 export interface IssueReason {
@@ -19,10 +19,6 @@ export interface IssueReason {
  */
 export function refinement(code: IssueCode, message: string): { readonly error: string; readonly params: { readonly code: IssueCode } } {
   return { error: message, params: { code } };
-}
-
-function isIssueCode(value: unknown): value is IssueCode {
-  return typeof value === 'string' && (ISSUE_CODES as readonly string[]).includes(value);
 }
 
 /**

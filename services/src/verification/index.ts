@@ -70,5 +70,5 @@ export {
   VerificationOptionsError,
 } from './errors';
 export type { BatchRowProblem } from './errors';
-export { ISSUE_CODES } from './issue-codes';
+export { ISSUE_CODES, isIssueCode } from './issue-codes';
 export type { IssueCode, IssueParams } from './issue-codes';

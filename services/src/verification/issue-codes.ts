@@ -67,3 +67,8 @@ export type IssueCode = (typeof ISSUE_CODES)[number];
 
 /** Values a client puts into its wording of a code. */
 export type IssueParams = Readonly<Record<string, string | number>>;
+
+/** Whether a value is one of {@link ISSUE_CODES}. */
+export function isIssueCode(value: unknown): value is IssueCode {
+  return typeof value === 'string' && (ISSUE_CODES as readonly string[]).includes(value);
+}

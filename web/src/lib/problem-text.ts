@@ -2,7 +2,7 @@
 // (`CERT.NOT_FOUND`; each validation issue with one of services/src/verification/issue-codes.ts)
 // beside its English message; the portal words every code it knows, and shows the API's own
 // message for a code it does not (one added after the portal was built).
-import { ISSUE_CODES, type IssueCode } from '../../../services/src/verification/issue-codes';
+import { isIssueCode } from '../../../services/src/verification/issue-codes';
 import type { ApiError, FieldProblem } from '../api/errors';
 import type { Message, MessageKey } from '../i18n';
 import { en } from '../i18n/en';
@@ -10,10 +10,6 @@ import { en } from '../i18n/en';
 /** The kinds of value the API names in `WRONG_TYPE`, each with its own wording. */
 const KINDS = ['string', 'number', 'boolean', 'object', 'record', 'array'] as const;
 type Kind = (typeof KINDS)[number];
-
-function isIssueCode(value: unknown): value is IssueCode {
-  return typeof value === 'string' && (ISSUE_CODES as readonly string[]).includes(value);
-}
 
 function isKind(value: unknown): value is Kind {
   return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
