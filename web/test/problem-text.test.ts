@@ -7,7 +7,7 @@ import { apiErrorFromResponse } from '../src/api/errors';
 import { en } from '../src/i18n/en';
 import { translateMessage } from '../src/i18n/translate';
 import { zhCN } from '../src/i18n/zh-CN';
-import { issueMessage, issueText, problemMessage } from '../src/lib/problem-text';
+import { issueMessage, issueText, problemMessage, rowProblemPlace } from '../src/lib/problem-text';
 
 const PARAMS = { max: 100, min: 2, expected: 'number', values: 'low, high', keys: 'extra', type: 'SENIOR_CARE_CARD', days: 365, row: 3 };
 
@@ -84,5 +84,23 @@ describe('web: API problems in the person’s language', () => {
     const worded = Object.entries(en.problems).flatMap(([domain, reasons]) => Object.keys(reasons).map((reason) => `${domain}.${reason}`));
     expect(worded.length).to.be.above(40);
     expect(worded.filter((code) => !raised.has(code))).to.deep.equal([]);
+  });
+});
+
+describe('web: where a batch row’s problem is', () => {
+  const fields = [{ key: 'grade', label: 'Grade (1-4) / 残疾等级' }];
+
+  it('names the CSV column and what it holds, for the holder, the type’s fields and the validity', () => {
+    expect(rowProblemPlace('holder.idNumber', fields)).to.deep.equal({ column: 'idNumber', label: { message: { key: 'issue.idNumber' } } });
+    expect(rowProblemPlace('holder.name', fields)).to.deep.equal({ column: 'name', label: { message: { key: 'issue.holderName' } } });
+    expect(rowProblemPlace('validUntil', fields)).to.deep.equal({ column: 'validUntil', label: { message: { key: 'issue.validUntil' } } });
+    expect(rowProblemPlace('fields.grade', fields)).to.deep.equal({ column: 'grade', label: { text: 'Grade (1-4) / 残疾等级' } });
+  });
+
+  it('keeps a field the type lacks, and any other path, as the API named it', () => {
+    expect(rowProblemPlace('fields.shoeSize', fields)).to.deep.equal({ column: 'shoeSize', label: undefined });
+    expect(rowProblemPlace('header.shoeSize', fields)).to.deep.equal({ column: 'shoeSize', label: undefined });
+    expect(rowProblemPlace('header.grade', fields)).to.deep.equal({ column: 'grade', label: { text: 'Grade (1-4) / 残疾等级' } });
+    for (const path of ['header', 'csv', '(row)', 'fields.a.b']) expect(rowProblemPlace(path, fields), path).to.deep.equal({ column: path, label: undefined });
   });
 });

@@ -299,7 +299,7 @@ export const en = {
     rowErrorsTitle: 'Rows with problems',
     nothingIssued: '{count} problem(s) found. Nothing was issued: correct the file and send it again.',
     row: 'Row',
-    field: 'Field',
+    field: 'Column',
     message: 'Problem',
     moreErrors: 'And {count} more problems not listed here.',
     doneTitle: '{count} certificates issued',

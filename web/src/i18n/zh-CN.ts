@@ -295,7 +295,7 @@ export const zhCN: Messages = {
     rowErrorsTitle: '有问题的行',
     nothingIssued: '发现 {count} 个问题，未签发任何证照：请修改文件后重新发送。',
     row: '行号',
-    field: '字段',
+    field: '列',
     message: '问题',
     moreErrors: '另有 {count} 个问题未在此列出。',
     doneTitle: '已签发 {count} 份证照',

@@ -42,3 +42,33 @@ export function problemMessage(error: Pick<ApiError, 'code'>): Message | undefin
   const known = Object.hasOwn(en.problems, domain) && Object.hasOwn(en.problems[domain as keyof typeof en.problems], reason);
   return known ? { key: `problems.${domain}.${reason}` as MessageKey } : undefined;
 }
+
+/** Where a batch row's problem is, as the officer's file names it. */
+export interface RowProblemPlace {
+  /** The CSV column (`idNumber`, `name`, a field key, `validUntil`), or the API's path for anything else. */
+  readonly column: string;
+  /** What the column holds: the type's label of a field, or the portal's words for the holder's columns. */
+  readonly label: { readonly text: string } | { readonly message: Message } | undefined;
+}
+
+const HOLDER_COLUMNS: Readonly<Record<string, { column: string; key: MessageKey }>> = {
+  'holder.idNumber': { column: 'idNumber', key: 'issue.idNumber' },
+  'holder.name': { column: 'name', key: 'issue.holderName' },
+  validUntil: { column: 'validUntil', key: 'issue.validUntil' },
+};
+
+/**
+ * The column of a batch row's problem: the API names `holder.idNumber` or `fields.grade` (a JSON
+ * batch's paths) and `header.grade` (a CSV header's column), while a CSV file has the columns
+ * `idNumber`, `name` and `grade`.
+ *
+ * @param fields - the batch type's fields, for their labels (empty when the type is unknown)
+ */
+export function rowProblemPlace(path: string, fields: readonly { readonly key: string; readonly label: string }[]): RowProblemPlace {
+  const holder = HOLDER_COLUMNS[path];
+  if (holder !== undefined) return { column: holder.column, label: { message: { key: holder.key } } };
+  const field = /^(?:fields|header)\.([A-Za-z][A-Za-z0-9_]*)$/.exec(path)?.[1];
+  if (field === undefined) return { column: path, label: undefined };
+  const label = fields.find((f) => f.key === field)?.label;
+  return { column: field, label: label === undefined ? undefined : { text: label } };
+}

@@ -289,7 +289,8 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       await errors.waitFor();
       expect(await page.getByText('2 problem(s) found. Nothing was issued').count()).to.equal(1);
       const rows = await errors.getByRole('row').allTextContents();
-      expect(rows.slice(1)).to.deep.equal(['2holder.idNumberis required', '3holder.nameis required']);
+      // Each problem names the file's column and what it holds.
+      expect(rows.slice(1)).to.deep.equal(['2idNumber · Identity numberis required', '3name · Full nameis required']);
       expect(JSON.parse(calls('POST', '/api/certificate-batches')[0]?.body ?? '')).to.deep.equal(batch);
       expect(stub.certificates.batches.size).to.equal(0);
     });
@@ -311,7 +312,7 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       const errors = page.getByRole('region', { name: '有问题的行' }).getByRole('table');
       await errors.waitFor();
       const rows = await errors.getByRole('row').allTextContents();
-      expect(rows.slice(1)).to.deep.equal(['1holder.idNumber为必填项', '2holder.name超过 100 个字符']);
+      expect(rows.slice(1)).to.deep.equal(['1idNumber · 身份证号为必填项', '2name · 姓名超过 100 个字符']);
       expect(stub.certificates.batches.size).to.equal(0);
 
       // A problem of the whole batch, in Chinese too, with the service's words kept under it.
