@@ -101,6 +101,7 @@ describe('web: where a batch row’s problem is', () => {
     expect(rowProblemPlace('fields.shoeSize', fields)).to.deep.equal({ column: 'shoeSize', label: undefined });
     expect(rowProblemPlace('header.shoeSize', fields)).to.deep.equal({ column: 'shoeSize', label: undefined });
     expect(rowProblemPlace('header.grade', fields)).to.deep.equal({ column: 'grade', label: { text: 'Grade (1-4) / 残疾等级' } });
-    for (const path of ['header', 'csv', '(row)', 'fields.a.b']) expect(rowProblemPlace(path, fields), path).to.deep.equal({ column: path, label: undefined });
+    expect(rowProblemPlace('(row)', fields)).to.deep.equal({ column: '', label: { message: { key: 'batch.wholeRow' } } });
+    for (const path of ['header', 'csv', 'fields.a.b']) expect(rowProblemPlace(path, fields), path).to.deep.equal({ column: path, label: undefined });
   });
 });

@@ -296,6 +296,7 @@ export const en = {
       current: 'in progress',
       waiting: 'waiting',
     },
+    wholeRow: 'the whole row',
     rowErrorsTitle: 'Rows with problems',
     nothingIssued: '{count} problem(s) found. Nothing was issued: correct the file and send it again.',
     row: 'Row',

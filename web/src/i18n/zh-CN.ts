@@ -292,6 +292,7 @@ export const zhCN: Messages = {
       current: '进行中',
       waiting: '等待中',
     },
+    wholeRow: '整行',
     rowErrorsTitle: '有问题的行',
     nothingIssued: '发现 {count} 个问题，未签发任何证照：请修改文件后重新发送。',
     row: '行号',

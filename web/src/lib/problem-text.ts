@@ -45,7 +45,7 @@ export function problemMessage(error: Pick<ApiError, 'code'>): Message | undefin
 
 /** Where a batch row's problem is, as the officer's file names it. */
 export interface RowProblemPlace {
-  /** The CSV column (`idNumber`, `name`, a field key, `validUntil`), or the API's path for anything else. */
+  /** The CSV column (`idNumber`, `name`, a field key, `validUntil`), empty for the whole row, or the API's path for anything else. */
   readonly column: string;
   /** What the column holds: the type's label of a field, or the portal's words for the holder's columns. */
   readonly label: { readonly text: string } | { readonly message: Message } | undefined;
@@ -65,6 +65,7 @@ const HOLDER_COLUMNS: Readonly<Record<string, { column: string; key: MessageKey 
  * @param fields - the batch type's fields, for their labels (empty when the type is unknown)
  */
 export function rowProblemPlace(path: string, fields: readonly { readonly key: string; readonly label: string }[]): RowProblemPlace {
+  if (path === '(row)') return { column: '', label: { message: { key: 'batch.wholeRow' } } };
   const holder = HOLDER_COLUMNS[path];
   if (holder !== undefined) return { column: holder.column, label: { message: { key: holder.key } } };
   const field = /^(?:fields|header)\.([A-Za-z][A-Za-z0-9_]*)$/.exec(path)?.[1];

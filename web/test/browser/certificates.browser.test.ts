@@ -315,6 +315,14 @@ describe('web: issue 7 flows in a browser (contract stub API, real EVM chain)', 
       expect(rows.slice(1)).to.deep.equal(['1idNumber · 身份证号为必填项', '2name · 姓名超过 100 个字符']);
       expect(stub.certificates.batches.size).to.equal(0);
 
+      // Rows that repeat an earlier one are listed the same way.
+      const twice = { holder: { idNumber: '110101195001011234', name: 'Li Lei' }, fields: { address: '2 Harmony Road' } };
+      await page.getByLabel('或粘贴 CSV 或 JSON 文本').fill(JSON.stringify({ typeCode: 'RESIDENCE_PROOF', items: [twice, { ...twice, holder: { ...twice.holder, name: 'Li Mei' } }, twice] }));
+      await page.getByRole('button', { name: '预览' }).click();
+      await page.getByRole('button', { name: '签发 3 份证照' }).click();
+      await page.getByRole('region', { name: '有问题的行' }).getByRole('table').getByRole('row').nth(1).filter({ hasText: '与第 1 行重复' }).waitFor();
+      expect((await errors.getByRole('row').allTextContents()).slice(1)).to.deep.equal(['3整行与第 1 行重复：持证人、类型和字段均相同']);
+
       // A problem of the whole batch, in Chinese too, with the service's words kept under it.
       stub.certificates.batchFailures = 1;
       await page.getByLabel('或粘贴 CSV 或 JSON 文本').fill(JSON.stringify({ typeCode: 'RESIDENCE_PROOF', items: [{ holder: { idNumber: '110101195001011234', name: 'Li Lei' }, fields: { address: '2 Harmony Road' } }] }));

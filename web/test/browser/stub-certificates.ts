@@ -129,6 +129,14 @@ function issueBatch(state: CertificateState, req: IncomingMessage, body: string,
     ...((item.holder?.name ?? '').length > 100 ? [{ row: index + 1, path: 'holder.name', message: 'Too big: expected string to have <=100 characters', code: 'TOO_LONG', params: { max: 100 } }] : []),
   ]);
   if (errors.length > 0) return problem(422, 'BATCH.INVALID_ROWS', 'Unprocessable Content', `${errors.length} rows are invalid; nothing was issued`, { errors });
+  const firstSeen = new Map<string, number>();
+  const duplicates = items.flatMap((item, index) => {
+    const same = JSON.stringify([item.holder, item.fields]);
+    const first = firstSeen.get(same);
+    if (first === undefined) firstSeen.set(same, index + 1);
+    return first === undefined ? [] : [{ row: index + 1, path: '(row)', message: `the same holder, type and fields as row ${first}`, code: 'DUPLICATE_ROW', params: { row: first } }];
+  });
+  if (duplicates.length > 0) return problem(409, 'BATCH.DUPLICATE_ROWS', 'Conflict', `${duplicates.length} rows repeat an earlier row; nothing was issued`, { errors: duplicates });
   const batchId = `B-${state.batches.size + 1}`;
   const total = items.length;
   const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
