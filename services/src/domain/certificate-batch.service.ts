@@ -20,7 +20,7 @@ import { AnchorRepository } from '../repositories/anchor.repository';
 import { CertificateRepository } from '../repositories/certificate.repository';
 import { DocumentRepository, type BatchPlan, type NewDocument, type RecordedPart } from '../repositories/document.repository';
 import { issuesOf } from '../validation-issues';
-import { BatchError, draftProblems, wrapBatch, type CertificateDraft, type CertificateTypeDefinition } from '../verification';
+import { BatchError, draftProblems, fieldProblems, wrapBatch, type CertificateDraft, type CertificateTypeDefinition } from '../verification';
 import { HOLDER_NAME_FIELD, holderAndValidity, isoSeconds, nowSeconds, type CertificateServiceDependencies } from './certificate.service';
 import { FieldValuesSchema, HolderSchema } from './certificate-input';
 import { actorFor } from './ledger-actor';
@@ -196,6 +196,26 @@ export function readBatchUpload(body: unknown, query: { typeCode?: string; batch
   return upload;
 }
 
+/**
+ * What a row's schema errors kept from being checked: its field values against the type, and its
+ * validity end, each when that part is well-formed itself. So an officer sees every problem of a
+ * row at once instead of one layer per upload.
+ */
+function hiddenRowProblems(type: LedgerCertificateType, raw: unknown, known: readonly ValidationIssue[], validFrom: Date): ValidationIssue[] {
+  const item = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const flagged = (part: string): boolean => known.some((issue) => issue.path === part || issue.path.startsWith(`${part}.`));
+  const found: ValidationIssue[] = [];
+  const fields = FieldValuesSchema.safeParse(item.fields);
+  if (fields.success && !flagged('fields')) {
+    // The holder's name field is filled from holder.name, whose own problem is already listed.
+    found.push(...fieldProblems(type, fields.data).filter((problem) => problem.path !== `fields.${HOLDER_NAME_FIELD}`));
+  }
+  if (typeof item.validUntil === 'string' && !flagged('validUntil')) {
+    found.push(...holderAndValidity(type, { holderName: '', fields: {}, validUntil: item.validUntil }, validFrom).issues);
+  }
+  return found;
+}
+
 function invalidRows(problems: readonly RowProblem[], total: number): AppError {
   const rows = new Set(problems.map((p) => p.row)).size;
   return new AppError(422, 'BATCH.INVALID_ROWS', `${String(rows)} of ${String(total)} rows are not valid; nothing was issued`, {
@@ -265,7 +285,9 @@ export class CertificateBatchService {
       const row = index + 1;
       const parsed = BatchItemSchema.safeParse(raw, { reportInput: true });
       if (!parsed.success) {
-        for (const issue of issuesOf(parsed.error, '')) problems.push({ ...issue, row, path: issue.path === '' ? '(row)' : issue.path });
+        const issues = issuesOf(parsed.error, '');
+        for (const issue of issues) problems.push({ ...issue, row, path: issue.path === '' ? '(row)' : issue.path });
+        for (const issue of hiddenRowProblems(type, raw, issues, validFrom)) problems.push({ ...issue, row });
         return;
       }
       const item: BatchItem = parsed.data;

@@ -168,17 +168,29 @@ export function draftProblems(draft: CertificateDraft, types: ReadonlyMap<string
     add('typeCode', `is not a known certificate type (${JSON.stringify(draft.typeCode)})`);
     return problems;
   }
+  for (const problem of fieldProblems(type, draft.fields)) problems.push({ index, ...problem });
+  return problems;
+}
+
+/**
+ * Checks field values against their type: every required field present, each value of its
+ * field's kind, no field the type lacks.
+ *
+ * @returns the problems, each at `fields.<key>`; empty when the values fit the type
+ */
+export function fieldProblems(type: CertificateTypeDefinition, fields: Readonly<Record<string, unknown>>): Omit<BatchRowProblem, 'index'>[] {
+  const problems: Omit<BatchRowProblem, 'index'>[] = [];
   for (const field of type.fields) {
-    const value = Object.hasOwn(draft.fields, field.key) ? draft.fields[field.key] : undefined;
+    const value = Object.hasOwn(fields, field.key) ? fields[field.key] : undefined;
     if (value === undefined) {
-      if (field.required) add(`fields.${field.key}`, `is required (${field.label})`, { code: 'REQUIRED' });
+      if (field.required) problems.push({ path: `fields.${field.key}`, message: `is required (${field.label})`, code: 'REQUIRED' });
       continue;
     }
     const problem = fieldValueProblem(field, value);
-    if (problem !== undefined) problems.push({ index, path: `fields.${field.key}`, ...problem });
+    if (problem !== undefined) problems.push({ path: `fields.${field.key}`, ...problem });
   }
-  for (const key of Object.keys(draft.fields)) {
-    if (!type.fields.some((f) => f.key === key)) add(`fields.${key}`, `is not a field of type ${type.code}`, { code: 'NOT_IN_TYPE', params: { type: type.code } });
+  for (const key of Object.keys(fields)) {
+    if (!type.fields.some((f) => f.key === key)) problems.push({ path: `fields.${key}`, message: `is not a field of type ${type.code}`, code: 'NOT_IN_TYPE', params: { type: type.code } });
   }
   return problems;
 }

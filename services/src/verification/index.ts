@@ -18,7 +18,7 @@ export {
   subjectRefOf,
 } from './format';
 export type { AnchorReference, CertificateDocument, CertificateProof, CredentialSubject, JsonValue, LedgerRecordReference } from './format';
-export { RESERVED_FIELD_KEYS, computeTargetHash, draftProblems, typeDefinitionProblems, withLedgerRecord, wrapBatch } from './batch';
+export { RESERVED_FIELD_KEYS, computeTargetHash, draftProblems, fieldProblems, typeDefinitionProblems, withLedgerRecord, wrapBatch } from './batch';
 export type { CertificateDraft, CertificateTypeDefinition, FieldDefinition, FieldType, WrapOptions, WrappedBatch } from './batch';
 export { disclose, hideableFields } from './disclose';
 export type {

@@ -311,12 +311,12 @@ describe('e-certificates end to end (issue 7)', function () {
 
         const malformed = await post('bad-rows', {
           typeCode: 'SENIOR_CARE_CARD',
-          items: [SENIOR('110105197001010011', 'Ok'), { holder: { idNumber: '', name: 'No Id' }, fields: { eligibleFrom: '2025-01-01', greenLane: true } }, SENIOR('110105197001010011', 'Ok 2'), { holder: { idNumber: '110105197001010011', name: 'Bad' }, fields: { eligibleFrom: 'soon', greenLane: 'maybe' } }],
+          items: [SENIOR('110105197001010011', 'Ok'), { holder: { idNumber: '', name: 'No Id' }, fields: { eligibleFrom: '2025-01-01', greenLane: true } }, SENIOR('110105197001010011', 'Ok 2'), { holder: { idNumber: '110105197001010011', name: 'Bad' }, fields: { eligibleFrom: 'soon', greenLane: 'maybe' } }, { holder: { idNumber: '', name: 'Both' }, fields: { eligibleFrom: 'soon', greenLane: true }, validUntil: '2020-01-01T00:00:00Z' }],
         });
         expect(malformed.status, malformed.text).to.equal(422);
         const problem = malformed.body as { code: string; errors: { row: number; path: string }[] };
         expect(problem.code).to.equal('BATCH.INVALID_ROWS');
-        expect([...new Set(problem.errors.map((e) => e.row))]).to.deep.equal([2, 4]);
+        expect([...new Set(problem.errors.map((e) => e.row))]).to.deep.equal([2, 4, 5]);
         expect(problem.errors.map((e) => e.path)).to.include.members(['holder.idNumber', 'fields.eligibleFrom', 'fields.greenLane']);
         // Each problem names a code the portal words in the officer's language.
         const coded = problem.errors as { row: number; path: string; code?: string }[];
@@ -324,6 +324,12 @@ describe('e-certificates end to end (issue 7)', function () {
           [2, 'holder.idNumber', 'REQUIRED'],
           [4, 'fields.eligibleFrom', 'NOT_A_DATE'],
           [4, 'fields.greenLane', 'NOT_A_BOOLEAN'],
+        ]);
+        // A row's every problem at once: the holder's, and those of its fields and validity behind it.
+        expect(coded.filter((e) => e.row === 5).map((e) => [e.path, e.code])).to.deep.equal([
+          ['holder.idNumber', 'REQUIRED'],
+          ['fields.eligibleFrom', 'NOT_A_DATE'],
+          ['validUntil', 'NOT_IN_FUTURE'],
         ]);
 
         const duplicate = await post('dup', { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('11010519700101002X', 'A'), SENIOR('11010519700101002X', 'B'), SENIOR('11010519700101002X', 'A')] });
