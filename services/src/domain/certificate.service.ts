@@ -95,9 +95,26 @@ export interface HolderAndValidity {
 }
 
 /**
- * Puts the holder's name into its field and works out the end of validity: the requested end
- * (in the future, within the type's validity) or the type's default. One rule for a single
- * certificate and every row of a batch.
+ * The end of validity a request asks for, checked against its type: in the future and within the
+ * type's validity; without one, the type's default (null: it does not expire).
+ */
+export function validityEnd(type: Pick<LedgerCertificateType, 'validityDays'>, requested: string | undefined, validFrom: Date): Pick<HolderAndValidity, 'validUntil' | 'issues'> {
+  const latest = type.validityDays > 0 ? validFrom.getTime() + type.validityDays * DAY_MS : undefined;
+  if (requested === undefined) return { validUntil: latest === undefined ? null : isoSeconds(new Date(latest)), issues: [] };
+  const until = Date.parse(requested);
+  if (until <= validFrom.getTime()) return { validUntil: null, issues: [{ path: 'validUntil', message: 'must be in the future', code: 'NOT_IN_FUTURE' }] };
+  if (latest !== undefined && until > latest) {
+    return {
+      validUntil: null,
+      issues: [{ path: 'validUntil', message: `must be within the type's validity of ${String(type.validityDays)} days`, code: 'BEYOND_VALIDITY', params: { days: type.validityDays } }],
+    };
+  }
+  return { validUntil: isoSeconds(new Date(Math.floor(until / 1000) * 1000)), issues: [] };
+}
+
+/**
+ * Puts the holder's name into its field and works out the end of validity ({@link validityEnd}).
+ * One rule for a single certificate and every row of a batch.
  */
 export function holderAndValidity(
   type: Pick<LedgerCertificateType, 'fields' | 'validityDays'>,
@@ -112,18 +129,8 @@ export function holderAndValidity(
     }
     fields[HOLDER_NAME_FIELD] = request.holderName;
   }
-  let validUntil: string | null = null;
-  const latest = type.validityDays > 0 ? validFrom.getTime() + type.validityDays * DAY_MS : undefined;
-  if (request.validUntil !== undefined) {
-    const until = Date.parse(request.validUntil);
-    if (until <= validFrom.getTime()) issues.push({ path: 'validUntil', message: 'must be in the future', code: 'NOT_IN_FUTURE' });
-    else if (latest !== undefined && until > latest) {
-      issues.push({ path: 'validUntil', message: `must be within the type's validity of ${String(type.validityDays)} days`, code: 'BEYOND_VALIDITY', params: { days: type.validityDays } });
-    } else validUntil = isoSeconds(new Date(Math.floor(until / 1000) * 1000));
-  } else if (latest !== undefined) {
-    validUntil = isoSeconds(new Date(latest));
-  }
-  return { fields, validUntil, issues };
+  const validity = validityEnd(type, request.validUntil, validFrom);
+  return { fields, validUntil: validity.validUntil, issues: [...issues, ...validity.issues] };
 }
 
 /** E-certificate rules and access checks over the Fabric port, the EVM deployment and the read model. */

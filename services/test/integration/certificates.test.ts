@@ -339,6 +339,10 @@ describe('e-certificates end to end (issue 7)', function () {
         const tooMany = await post('too-many', { typeCode: 'SENIOR_CARE_CARD', items: Array.from({ length: 10_001 }, (_, i) => SENIOR(residentId(`1101051980${String(i).padStart(7, '0')}`), `P${String(i)}`)) });
         expect([tooMany.status, (tooMany.body as { code: string }).code]).to.deep.equal([413, 'BATCH.TOO_LARGE']);
 
+        const extraMember = await post('extra-member', { typeCode: 'SENIOR_CARE_CARD', items: [SENIOR('110105197001010038', 'A')], extra: 1 });
+        expect([extraMember.status, (extraMember.body as { code: string }).code]).to.deep.equal([400, 'REQUEST.VALIDATION_FAILED']);
+        expect((extraMember.body as { errors: unknown[] }).errors).to.deep.equal([{ path: 'body', message: 'unknown field: extra', code: 'UNKNOWN_FIELDS', params: { keys: 'extra' } }]);
+
         const unknownType = await post('unknown-type', { typeCode: 'NO_SUCH_TYPE', items: [SENIOR('110105197001010038', 'A')] });
         expect([unknownType.status, (unknownType.body as { code: string }).code]).to.deep.equal([400, 'CERT.UNKNOWN_TYPE']);
 
